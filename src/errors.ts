@@ -1,0 +1,61 @@
+import type { AmiMessage } from './connection/message.js';
+
+/** Base class of every error octostate raises. `name` tells the kind; `cause` keeps the origin. */
+export class AmiError extends Error {
+  override name = 'AmiError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** The byte stream broke the AMI framing rules (a line without a colon, an oversize message...). */
+export class AmiProtocolError extends AmiError {
+  override name = 'AmiProtocolError';
+  constructor(
+    message: string,
+    /** What was wrong: lets callers count or filter without parsing the message text. */
+    readonly code: 'missing-colon' | 'too-large' | 'binary' | 'bad-banner' | 'unknown-kind',
+    /** Up to a few hundred bytes of the offending input, for the log. */
+    readonly excerpt: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Asterisk answered an action with `Response: Error`; the response is kept whole. */
+export class AmiActionError extends AmiError {
+  override name = 'AmiActionError';
+  constructor(
+    readonly action: string,
+    readonly response: AmiMessage,
+    options?: { cause?: unknown },
+  ) {
+    super(`${action} failed: ${response.get('Message') ?? 'Response: Error'}`, options);
+  }
+}
+
+/** An action got no (complete) answer in time. Created at send time so its stack names the caller. */
+export class AmiTimeoutError extends AmiError {
+  override name = 'AmiTimeoutError';
+  constructor(
+    readonly action: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${action} got no answer within ${timeoutMs} ms`);
+  }
+}
+
+/** The connection closed (or was never open) while the action was pending. */
+export class AmiConnectionClosedError extends AmiError {
+  override name = 'AmiConnectionClosedError';
+}
+
+/** Login was refused (wrong secret, unknown user, failed MD5 challenge). Not retried. */
+export class AmiAuthenticationError extends AmiError {
+  override name = 'AmiAuthenticationError';
+}
+
+/** A list action produced more items than the configured cap; the partial list is dropped. */
+export class AmiListTooLongError extends AmiError {
+  override name = 'AmiListTooLongError';
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    // Unhandled rejections fail the run: the library promises never to leave one behind.
+    dangerouslyIgnoreUnhandledErrors: false,
+  },
+});

@@ -247,11 +247,16 @@ export class AmiParser {
     return next;
   }
 
+  /** Whether the pending frame may be a `Response: Follows`, which ends at a marker, not a blank line. */
+  private followsPending(): boolean {
+    const first = this.pending[0];
+    return first !== undefined && (first[0] === 0x52 || first[0] === 0x72);
+  }
+
   /** Whether `data`, appended to what is pending, may complete a frame. */
   private mayEndFrame(data: Buffer): boolean {
-    const first = this.pending[0];
-    // A Follows frame ends at its marker, not at a blank line: rescan whenever a line ends.
-    if (first && (first[0] === 0x52 || first[0] === 0x72)) return data.indexOf(LF) !== -1;
+    // A banner ends at its line end; a Follows frame at its marker: rescan whenever a line ends.
+    if (this.awaitingBanner || this.followsPending()) return data.indexOf(LF) !== -1;
     if (data.indexOf('\n\r\n', 0, 'latin1') !== -1 || data.indexOf('\n\n', 0, 'latin1') !== -1) {
       return true;
     }

@@ -370,3 +370,16 @@ describe('AmiParser on bad input', () => {
     ]);
   });
 });
+
+describe('AmiParser banner', () => {
+  it('should deliver a banner split across reads even when nothing follows it', () => {
+    // Asterisk sends the banner and then waits for Login: the banner alone must come out.
+    const banners: string[] = [];
+    const parser = new AmiParser({ banner: (b) => banners.push(b), message: () => {} });
+    parser.push(Buffer.from('Asterisk Call Man'));
+    parser.push(Buffer.from('ager/11.0.0\r'));
+    expect(banners).toEqual([]);
+    parser.push(Buffer.from('\n'));
+    expect(banners).toEqual(['Asterisk Call Manager/11.0.0']);
+  });
+});

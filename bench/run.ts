@@ -1,0 +1,14 @@
+/**
+ * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
+ * Run one with `npm run bench -- parser` (names: parser, and those others register below).
+ */
+import { runParserBench } from './parser.bench.js';
+
+const benches: Record<string, () => Promise<void>> = {
+  parser: runParserBench,
+};
+
+const wanted = process.argv.slice(2);
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run();
+}

@@ -59,3 +59,50 @@ export class AmiAuthenticationError extends AmiError {
 export class AmiListTooLongError extends AmiError {
   override name = 'AmiListTooLongError';
 }
+
+/** An AGI command failed; `code` is the AGI status (510, 511, 520...), `result` the raw reply. */
+export class AgiError extends AmiError {
+  override name = 'AgiError';
+  constructor(
+    message: string,
+    /** The AGI status code of the reply, or 0 when the command never got one. */
+    readonly code: number,
+    /** The decoded AGI reply text, when there was one. */
+    readonly result?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** `510 Invalid or unknown command`. */
+export class AgiInvalidCommandError extends AgiError {
+  override name = 'AgiInvalidCommandError';
+}
+
+/** `511 Command Not Permitted on a dead channel or intercept routine`. */
+export class AgiDeadChannelError extends AgiError {
+  override name = 'AgiDeadChannelError';
+}
+
+/** `520` usage error: the command's syntax was wrong; `usage` holds what Asterisk printed. */
+export class AgiUsageError extends AgiError {
+  override name = 'AgiUsageError';
+  constructor(
+    message: string,
+    result: string,
+    readonly usage: string,
+  ) {
+    super(message, 520, result);
+  }
+}
+
+/** The channel hung up, or its AGI session ended, before the command's result came back. */
+export class AgiSessionEndedError extends AgiError {
+  override name = 'AgiSessionEndedError';
+}
+
+/** The command was aimed at a channel that is not running AsyncAGI right now. */
+export class AgiNotInAgiError extends AgiError {
+  override name = 'AgiNotInAgiError';
+}

@@ -1,0 +1,306 @@
+import {
+  AmiActionError,
+  AmiConnectionClosedError,
+  AmiListTooLongError,
+  type AmiTimeoutError,
+} from '../errors.js';
+import type { AmiMessage } from './message.js';
+
+/**
+ * The answer to a list action (`CoreShowChannels`, `Status`, `QueueStatus`...): the response that
+ * opened the list (`EventList: start`), the item events in order, and the event that closed it
+ * (`EventList: Complete`, with `ListItems: N`).
+ */
+export interface AmiList {
+  response: AmiMessage;
+  items: AmiMessage[];
+  /** The closing event; for a response without `EventList: start`, the response itself. */
+  complete: AmiMessage;
+}
+
+/** What the tracker needs to know about one action. */
+export interface PendingActionSpec {
+  /** The ActionID, unique for the connection's life. */
+  id: string;
+  /** The action name, for errors and logs. */
+  name: string;
+  /** The whole message as written on the wire. */
+  wire: string;
+  /** Collect an event list (`listAction`) rather than resolve on the response. */
+  list: boolean;
+  /** Whether the action may be sent again after a reconnect. */
+  idempotent: boolean;
+  /**
+   * The timeout error, created where the caller called: rejections of this action carry its stack,
+   * so they point at the caller rather than at the socket handler.
+   */
+  origin: AmiTimeoutError;
+}
+
+/** Where a pending action stands. */
+export type PendingActionState = 'waiting' | 'sent' | 'draining' | 'settled';
+
+/**
+ * One action between the call and its answer. `waiting` means not yet on the wire (the connection
+ * is down), `sent` in flight, `draining` a list that overflowed its cap: already rejected, its
+ * remaining items are swallowed until `EventList: Complete`.
+ */
+export class PendingAction {
+  readonly id: string;
+  readonly name: string;
+  readonly wire: string;
+  readonly list: boolean;
+  readonly idempotent: boolean;
+  readonly origin: AmiTimeoutError;
+  state: PendingActionState = 'waiting';
+  response: AmiMessage | undefined;
+  items: AmiMessage[] = [];
+  itemCount = 0;
+  timer: NodeJS.Timeout | undefined;
+  private readonly resolveFn: (value: AmiMessage | AmiList) => void;
+  private readonly rejectFn: (error: Error) => void;
+
+  constructor(
+    spec: PendingActionSpec,
+    resolve: (value: AmiMessage | AmiList) => void,
+    reject: (error: Error) => void,
+  ) {
+    this.id = spec.id;
+    this.name = spec.name;
+    this.wire = spec.wire;
+    this.list = spec.list;
+    this.idempotent = spec.idempotent;
+    this.origin = spec.origin;
+    this.resolveFn = resolve;
+    this.rejectFn = reject;
+  }
+
+  /** Whether the promise is still open. */
+  get open(): boolean {
+    return this.state === 'waiting' || this.state === 'sent';
+  }
+
+  /** Resolve the promise (once). */
+  succeed(value: AmiMessage | AmiList): void {
+    if (!this.open) return;
+    this.finish('settled');
+    this.resolveFn(value);
+  }
+
+  /** Reject the promise (once) with `error`, its stack replaced by the caller's. */
+  fail(error: Error, next: 'settled' | 'draining' = 'settled'): void {
+    if (!this.open) return;
+    this.finish(next);
+    this.rejectFn(error === this.origin ? error : withCallerStack(error, this.origin));
+  }
+
+  /** Back to `waiting` for a resend: forget what a previous attempt collected. */
+  rewind(): void {
+    this.state = 'waiting';
+    this.response = undefined;
+    this.items = [];
+    this.itemCount = 0;
+  }
+
+  private finish(next: 'settled' | 'draining'): void {
+    this.state = next;
+    this.items = next === 'draining' ? [] : this.items;
+    if (next === 'settled' && this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+/** Options of {@link ActionTracker}. */
+export interface ActionTrackerOptions {
+  /** Most item events a list may collect; more rejects with {@link AmiListTooLongError}. */
+  maxListItems: number;
+}
+
+/**
+ * Matches AMI responses and list events to pending actions by ActionID (sans I/O: the connection
+ * writes, the tracker only keeps the books).
+ *
+ * - a response resolves its action, or rejects it with {@link AmiActionError} on `Response: Error`;
+ * - a list action (`listAction`) collects the events carrying its ActionID until the one with
+ *   `EventList: Complete`; past the item cap it rejects at once with {@link AmiListTooLongError} and
+ *   keeps swallowing the list's events until its end, so nothing leaks onto the event bus;
+ * - every action has a timeout (an idle timeout for lists: each item restarts it);
+ * - when the connection drops, in-flight actions are rejected with
+ *   {@link AmiConnectionClosedError}, except idempotent ones the caller wants to resend.
+ *
+ * @example
+ * const tracker = new ActionTracker({ maxListItems: 10_000 });
+ * const { pending, promise } = tracker.create(spec, 10_000);
+ * transport.send(pending.wire);
+ * tracker.sent(pending);
+ * parserHandlers.message = (m) => tracker.handle(m) || bus.emit('event', m);
+ */
+export class ActionTracker {
+  private readonly inFlight = new Map<string, PendingAction>();
+  private readonly maxListItems: number;
+
+  constructor(options: ActionTrackerOptions) {
+    this.maxListItems = options.maxListItems;
+  }
+
+  /** How many actions are on the wire (including draining lists). */
+  get size(): number {
+    return this.inFlight.size;
+  }
+
+  /** Whether an ActionID belongs to an action on the wire. */
+  has(id: string): boolean {
+    return this.inFlight.has(id);
+  }
+
+  /**
+   * Creates a pending action and starts its timeout (which runs from now, waiting time included).
+   * The timer is `unref`ed: a pending action alone does not keep the process alive.
+   */
+  create(
+    spec: PendingActionSpec,
+    timeoutMs: number,
+  ): { pending: PendingAction; promise: Promise<AmiMessage | AmiList> } {
+    let pending!: PendingAction;
+    const promise = new Promise<AmiMessage | AmiList>((resolve, reject) => {
+      pending = new PendingAction(spec, resolve, reject);
+    });
+    pending.timer = setTimeout(() => this.expire(pending), timeoutMs);
+    pending.timer.unref();
+    return { pending, promise };
+  }
+
+  /** Records that the action is now on the wire. */
+  sent(pending: PendingAction): void {
+    if (!pending.open) return;
+    pending.state = 'sent';
+    this.inFlight.set(pending.id, pending);
+  }
+
+  /**
+   * Offers a message to the pending actions. Returns true when it was consumed (a response to an
+   * action in flight, or an event of a list being collected); false when it belongs on the bus.
+   */
+  handle(message: AmiMessage): boolean {
+    const id = message.get('ActionID');
+    if (id === undefined) return false;
+    const pending = this.inFlight.get(id);
+    if (!pending) return false;
+    if (message.kind === 'response') return this.onResponse(pending, message);
+    if (message.kind === 'event' && pending.list) return this.onListEvent(pending, message);
+    // Events that merely carry the ActionID (an async Originate's OriginateResponse) are events.
+    return false;
+  }
+
+  /**
+   * The connection is gone: every action on the wire is rejected with
+   * {@link AmiConnectionClosedError} (its `cause` is `cause`), except, when `resend` is true, the
+   * idempotent ones, which are rewound and returned, in send order, for the caller to queue again.
+   */
+  connectionLost(cause: Error | undefined, resend: boolean): PendingAction[] {
+    const again: PendingAction[] = [];
+    for (const pending of this.inFlight.values()) {
+      if (pending.state === 'draining') {
+        this.settleDrained(pending);
+        continue;
+      }
+      if (resend && pending.idempotent && pending.open) {
+        pending.rewind();
+        again.push(pending);
+        continue;
+      }
+      pending.fail(
+        new AmiConnectionClosedError(
+          `${pending.name} was in flight when the connection was lost; it was not resent`,
+          { cause },
+        ),
+      );
+    }
+    this.inFlight.clear();
+    return again;
+  }
+
+  private onResponse(pending: PendingAction, response: AmiMessage): boolean {
+    if (pending.state === 'draining') return true;
+    if (pending.list && pending.response !== undefined) return false;
+    if (response.name.toLowerCase() === 'error') {
+      this.inFlight.delete(pending.id);
+      pending.fail(new AmiActionError(pending.name, response));
+      return true;
+    }
+    if (!pending.list) {
+      this.inFlight.delete(pending.id);
+      pending.succeed(response);
+      return true;
+    }
+    if (response.get('EventList')?.toLowerCase() !== 'start') {
+      // Not a list after all (some actions answer an empty query without one).
+      this.inFlight.delete(pending.id);
+      pending.succeed({ response, items: [], complete: response });
+      return true;
+    }
+    pending.response = response;
+    pending.timer?.refresh();
+    return true;
+  }
+
+  private onListEvent(pending: PendingAction, event: AmiMessage): boolean {
+    if (event.get('EventList')?.toLowerCase() === 'complete') {
+      this.inFlight.delete(pending.id);
+      if (pending.state === 'draining') {
+        this.settleDrained(pending);
+        return true;
+      }
+      pending.succeed({
+        response: pending.response ?? event,
+        items: pending.items,
+        complete: event,
+      });
+      return true;
+    }
+    pending.itemCount += 1;
+    pending.timer?.refresh();
+    if (pending.state === 'draining') return true;
+    if (pending.itemCount > this.maxListItems) {
+      pending.fail(
+        new AmiListTooLongError(
+          `${pending.name} returned more than ${this.maxListItems} items; the list was dropped`,
+        ),
+        'draining',
+      );
+      return true;
+    }
+    pending.items.push(event);
+    return true;
+  }
+
+  private expire(pending: PendingAction): void {
+    pending.timer = undefined;
+    if (pending.state === 'draining') {
+      // The list never completed: stop swallowing its events.
+      this.settleDrained(pending);
+      this.inFlight.delete(pending.id);
+      return;
+    }
+    this.inFlight.delete(pending.id);
+    pending.fail(pending.origin);
+  }
+
+  private settleDrained(pending: PendingAction): void {
+    pending.state = 'settled';
+    if (pending.timer) clearTimeout(pending.timer);
+    pending.timer = undefined;
+  }
+}
+
+/** Gives `error` the stack frames of `origin` (created where the caller called). */
+export function withCallerStack<E extends Error>(error: E, origin: Error): E {
+  const stack = origin.stack;
+  const firstFrame = stack?.indexOf('\n    at ') ?? -1;
+  if (stack && firstFrame !== -1) {
+    error.stack = `${error.name}: ${error.message}${stack.slice(firstFrame)}`;
+  }
+  return error;
+}

@@ -1,0 +1,78 @@
+import type { AmiConnectionClosedError, AmiProtocolError } from '../errors.js';
+import type { ActionFields } from './actionFields.js';
+import type { AmiList } from './actionTracker.js';
+import type { Emitter } from './emitter.js';
+import type { AmiMessage } from './message.js';
+
+/**
+ * Where a connection stands: `idle` before `connect()`, `connecting` during the first connection
+ * and login, `connected` once logged in, `reconnecting` between a loss and the next successful
+ * login, `closed` after `close()`, a refused login, or giving up.
+ */
+export type AmiConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/**
+ * What a connection publishes on its `bus` (a typed `mitt` emitter). A type alias rather than an
+ * interface because mitt wants a record type.
+ */
+export type AmiConnectionEvents = {
+  /** Every AMI event that is not an item of a list being collected by `listAction`. */
+  event: AmiMessage;
+  /** A response that matches no pending action (a late answer after a timeout, for instance). */
+  unsolicited: AmiMessage;
+  /** Logged in (first time or after a reconnect); `banner` is the server's greeting line. */
+  connected: { banner: string };
+  /** The logged-in session ended; `error` says why (none for an orderly `close()`). */
+  disconnected: { error?: Error };
+  /** A reconnect attempt is scheduled in `delayMs`. */
+  reconnecting: { attempt: number; delayMs: number };
+  /** The server sent bytes that broke the framing; the parser resynchronised. */
+  protocolError: AmiProtocolError;
+  /** Every state change. */
+  state: AmiConnectionState;
+  /** The connection is closed for good (see `closeReason`). */
+  closed: undefined;
+};
+
+/** Per-action settings. */
+export interface ActionOptions {
+  /**
+   * Reject with `AmiTimeoutError` if no answer (for a list: no further item) arrives within this
+   * time, counted from the call, waiting time included. Default: the connection's
+   * `actionTimeoutMs`.
+   */
+  timeoutMs?: number;
+  /**
+   * May the action be sent again after a reconnect if it was on the wire when the connection
+   * dropped? Default: true only for known read-only actions (`Ping`, `CoreShowChannels`,
+   * `Status`, `Getvar`...), false for everything else, `Originate` first: a call must never be
+   * placed twice. A non-idempotent action in flight at a loss rejects with
+   * {@link AmiConnectionClosedError}.
+   */
+  idempotent?: boolean;
+}
+
+/**
+ * What the runtime needs from an AMI connection; tests can fake it.
+ *
+ * @example
+ * async function channelCount(ami: AmiClient): Promise<number> {
+ *   const list = await ami.listAction('CoreShowChannels');
+ *   return list.items.length;
+ * }
+ */
+export interface AmiClient {
+  /** Events, unsolicited responses and connection life-cycle notices. */
+  readonly bus: Emitter<AmiConnectionEvents>;
+  readonly state: AmiConnectionState;
+  /**
+   * Sends an action; resolves with its response, rejects with `AmiActionError` (carrying the
+   * response) on `Response: Error`, `AmiTimeoutError`, or `AmiConnectionClosedError`.
+   */
+  action(name: string, fields?: ActionFields, options?: ActionOptions): Promise<AmiMessage>;
+  /**
+   * Sends a list action (`EventList: start` ... `EventList: Complete`) and resolves with the whole
+   * list; also rejects with `AmiListTooLongError` past the item cap.
+   */
+  listAction(name: string, fields?: ActionFields, options?: ActionOptions): Promise<AmiList>;
+}

@@ -1,0 +1,158 @@
+import type { AmiMessage } from '../connection/message.js';
+import { BridgeRegistry } from './bridgeRegistry.js';
+import type { ChannelIndex } from './router.js';
+
+/** What the supervisor remembers about one channel actor. */
+interface Entry<Ref> {
+  name: string;
+  ref: Ref;
+  /** The actor reached `hungUp`: it lingers for late events, which are dropped. */
+  done: boolean;
+}
+
+/** How many channels may have an `OriginateResponse` waiting for their `Newchannel`. */
+const MAX_EARLY = 256;
+
+/**
+ * The supervisor's bookkeeping: which channel actors exist (by Uniqueid, and by name for events
+ * without one), which have hung up and linger, the bridges, and the few messages that arrived
+ * before their channel's `Newchannel` (an `OriginateResponse` under load).
+ *
+ * Every entry is removed when its channel is removed, so an idle runtime holds nothing: `sizes`
+ * lets tests prove it.
+ *
+ * @example
+ * const directory = new ChannelDirectory();
+ * directory.add('1795808402.0', 'Local/401@default-00000000;1', actorRef);
+ * directory.uniqueidByName('Local/401@default-00000000;1'); // '1795808402.0'
+ */
+export class ChannelDirectory<Ref = unknown> implements ChannelIndex {
+  readonly bridges = new BridgeRegistry();
+  /** Whether a linger sweep is scheduled (the supervisor keeps at most one). */
+  sweepScheduled = false;
+  private readonly channels = new Map<string, Entry<Ref>>();
+  /** Hung-up channels by the sweep they will be removed at: `older` at the next one. */
+  private older: string[] = [];
+  private newer: string[] = [];
+  private readonly names = new Map<string, string>();
+  private readonly early = new Map<string, AmiMessage[]>();
+
+  /** Whether an actor exists for the channel; `'done'` when it hung up and lingers. */
+  status(uniqueid: string): 'live' | 'done' | undefined {
+    const entry = this.channels.get(uniqueid);
+    return entry === undefined ? undefined : entry.done ? 'done' : 'live';
+  }
+
+  /** The actor of a channel (live or lingering). */
+  get(uniqueid: string): Ref | undefined {
+    return this.channels.get(uniqueid)?.ref;
+  }
+
+  add(uniqueid: string, name: string, ref: Ref): void {
+    this.channels.set(uniqueid, { name, ref, done: false });
+    if (name !== '') this.names.set(name, uniqueid);
+  }
+
+  rename(uniqueid: string, newName: string): void {
+    const entry = this.channels.get(uniqueid);
+    if (!entry) return;
+    if (this.names.get(entry.name) === uniqueid) this.names.delete(entry.name);
+    entry.name = newName;
+    this.names.set(newName, uniqueid);
+  }
+
+  /** The channel hung up: it lingers until the second sweep from now. */
+  markDone(uniqueid: string): void {
+    const entry = this.channels.get(uniqueid);
+    if (!entry || entry.done) return;
+    entry.done = true;
+    this.newer.push(uniqueid);
+  }
+
+  /**
+   * Called every linger period: returns the channels that have lingered at least one full period
+   * (hung up before the previous sweep), for the caller to stop and `remove`.
+   */
+  sweep(): string[] {
+    const expired = this.older;
+    this.older = this.newer;
+    this.newer = [];
+    return expired;
+  }
+
+  /** Whether hung-up channels are waiting for a sweep. */
+  get lingering(): number {
+    return this.older.length + this.newer.length;
+  }
+
+  /** Every channel actor, live or lingering. */
+  refs(): Ref[] {
+    return [...this.channels.values()].map((entry) => entry.ref);
+  }
+
+  /** Forget a channel: its entry, its name, its bridge membership, anything held for it. */
+  remove(uniqueid: string): void {
+    const entry = this.channels.get(uniqueid);
+    if (entry && this.names.get(entry.name) === uniqueid) this.names.delete(entry.name);
+    this.channels.delete(uniqueid);
+    this.early.delete(uniqueid);
+    this.bridges.forgetChannel(uniqueid);
+  }
+
+  /** Uniqueids of the channels that have not hung up. */
+  liveUniqueids(): string[] {
+    const live: string[] = [];
+    for (const [uniqueid, entry] of this.channels) if (!entry.done) live.push(uniqueid);
+    return live;
+  }
+
+  /** Keep a message for a channel that has no actor yet (bounded: the oldest is dropped). */
+  holdEarly(uniqueid: string, message: AmiMessage): void {
+    const held = this.early.get(uniqueid);
+    if (held) {
+      held.push(message);
+      return;
+    }
+    if (this.early.size >= MAX_EARLY) {
+      const oldest = this.early.keys().next().value;
+      if (oldest !== undefined) this.early.delete(oldest);
+    }
+    this.early.set(uniqueid, [message]);
+  }
+
+  /** The messages held for a channel, removed from the directory. */
+  takeEarly(uniqueid: string): readonly AmiMessage[] {
+    const held = this.early.get(uniqueid);
+    if (!held) return [];
+    this.early.delete(uniqueid);
+    return held;
+  }
+
+  uniqueidByName(name: string): string | undefined {
+    return this.names.get(name);
+  }
+
+  bridgeMembers(bridgeId: string): readonly string[] {
+    return this.bridges.hasMembers(bridgeId) ? this.bridges.members(bridgeId) : [];
+  }
+
+  /** Entry counts of every map, for leak checks. */
+  get sizes(): {
+    channels: number;
+    names: number;
+    early: number;
+    lingering: number;
+    bridges: number;
+    inBridges: number;
+  } {
+    const bridges = this.bridges.size;
+    return {
+      channels: this.channels.size,
+      names: this.names.size,
+      early: this.early.size,
+      lingering: this.lingering,
+      bridges: bridges.bridges,
+      inBridges: bridges.channels,
+    };
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The runtime core: the supervisor, one channel statechart per call, and `createRuntime`.
+ *
+ * @example
+ * import { createRuntime } from 'octostate';
+ * const runtime = createRuntime({ url: process.env.ASTERISK_AMI_URL });
+ * runtime.bus.on('hangup', ({ output }) => console.log(output.name, output.causeText));
+ */
+export { BridgeRegistry } from '../actors/bridgeRegistry.js';
+export { ChannelDirectory } from '../actors/channelDirectory.js';
+export { type ChannelActorRef, ChannelRouter, type RouterNotice } from '../actors/channelRouter.js';
+export {
+  type ClientActorEvent,
+  type ClientActorInput,
+  clientActor,
+} from '../actors/clientActor.js';
+export type { BridgeChange, DispatchSink } from '../actors/dispatch.js';
+export { dispatch } from '../actors/dispatch.js';
+export { listChannels } from '../actors/listChannels.js';
+export { applyResync, type ResyncReport, type ResyncSink } from '../actors/resync.js';
+export { type ChannelIndex, routeKeys, spawnInput } from '../actors/router.js';
+export {
+  channelActorOf,
+  type SupervisorConnectionState,
+  type SupervisorContext,
+  type SupervisorEmitted,
+  type SupervisorEvent,
+  type SupervisorInput,
+  supervisorMachine,
+} from '../actors/supervisorMachine.js';
+export { decodeAgiEnv } from '../machines/agiEnv.js';
+export {
+  type AgiInfo,
+  absorbEvent,
+  type ChannelContext,
+  type ChannelInput,
+  type ChannelStateCode,
+  channelInputFrom,
+  type DialInfo,
+  type DialplanStep,
+  type HangupInfo,
+  initialChannelContext,
+  MAX_DTMF,
+  MAX_HISTORY,
+  type PartyId,
+} from '../machines/channelContext.js';
+export {
+  type AmiSendRequest,
+  amiEventType,
+  type ChannelAmiEvent,
+  type ChannelCommandEvent,
+  type ChannelEvent,
+  type ChannelLostEvent,
+  type ChannelSyncEvent,
+  toChannelEvent,
+} from '../machines/channelEvents.js';
+export {
+  type ChannelOutput,
+  channelMachine,
+  type LineState,
+  lineStateOf,
+} from '../machines/channelMachine.js';
+export { describeChannel } from '../machines/describeChannel.js';
+export { type CallHandler, CallHandlers, type CallMatch } from './callHandlers.js';
+export {
+  type ChannelLookup,
+  createRuntime,
+  type OriginateOptions,
+  type Runtime,
+  type RuntimeOptions,
+} from './createRuntime.js';
+export type { RuntimeEvents } from './runtimeEvents.js';

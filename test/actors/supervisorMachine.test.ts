@@ -1,0 +1,296 @@
+import { describe, expect, it } from 'vitest';
+import { createActor, SimulatedClock, waitFor } from 'xstate';
+import {
+  channelActorOf,
+  type SupervisorEmitted,
+  supervisorMachine,
+} from '../../src/actors/supervisorMachine.js';
+import { describeChannel } from '../../src/machines/describeChannel.js';
+import { FakeAmiClient } from './fakeAmiClient.js';
+import { channelEvent, interleavedCalls, syntheticCall } from './syntheticCalls.js';
+import { traceMessages } from './traceMessages.js';
+
+const LINGER = 1000;
+
+function setup() {
+  const client = new FakeAmiClient();
+  const clock = new SimulatedClock();
+  const supervisor = createActor(supervisorMachine, {
+    input: { client, lingerMs: LINGER },
+    systemId: 'ami',
+    clock,
+  });
+  const emitted: SupervisorEmitted[] = [];
+  supervisor.on('*', (event) => emitted.push(event));
+  supervisor.start();
+  const live = () => waitFor(supervisor, (s) => s.matches({ connected: 'live' }));
+  const label = (uniqueid: string) => {
+    const ref = channelActorOf(supervisor, uniqueid);
+    return ref ? describeChannel(ref.getSnapshot()) : undefined;
+  };
+  const directory = () => supervisor.getSnapshot().context.router.directory;
+  const scheduled = () => Object.keys(supervisor.system.getSnapshot()._scheduledEvents).length;
+  return { client, clock, supervisor, emitted, live, label, directory, scheduled };
+}
+
+describe('supervisorMachine', () => {
+  it('should reflect the connection’s life in its states', async () => {
+    const { client, supervisor, emitted, live } = setup();
+    expect(supervisor.getSnapshot().value).toBe('connecting');
+    client.connect();
+    await live();
+    client.drop();
+    expect(supervisor.getSnapshot().value).toBe('reconnecting');
+    client.connect();
+    await live();
+    client.close();
+    expect(supervisor.getSnapshot().status).toBe('done');
+    const states = emitted.flatMap((e) => (e.type === 'connection' ? [e.state] : []));
+    expect(states).toEqual([
+      'connecting',
+      'connected',
+      'reconnecting',
+      'reconnecting',
+      'connected',
+      'closed',
+    ]);
+    expect(client.listenerCount()).toBe(0);
+  });
+
+  it('should start in connected when the client already is', async () => {
+    const client = new FakeAmiClient();
+    client.connect();
+    const supervisor = createActor(supervisorMachine, { input: { client } }).start();
+    await waitFor(supervisor, (s) => s.matches({ connected: 'live' }));
+    supervisor.stop();
+  });
+
+  it('should keep a hung-up channel reachable for the linger, then remove it', async () => {
+    const { client, clock, live, directory, emitted, scheduled } = setup();
+    client.connect();
+    await live();
+    const call = syntheticCall(0);
+    client.emit(...call);
+    const agent = '2000000000.2';
+    expect(directory().status(agent)).toBe('done');
+    expect(emitted.find((e) => e.type === 'hangup' && e.uniqueid === agent)).toMatchObject({
+      output: { cause: 16, causeText: 'Normal Clearing' },
+    });
+    // The VarSet after the Hangup did not resurrect the channel, and is not applied.
+    expect(directory().get(agent)?.getSnapshot().context.variables.LATE).toBeUndefined();
+    // Removal is swept once per linger period: at least one full period after the hang-up.
+    clock.increment(LINGER - 1);
+    expect(directory().status(agent)).toBe('done');
+    clock.increment(1);
+    expect(directory().status(agent)).toBe('done');
+    clock.increment(LINGER);
+    expect(directory().status(agent)).toBeUndefined();
+    expect(emitted.filter((e) => e.type === 'removed')).toHaveLength(3);
+    expect(scheduled()).toBe(0);
+  });
+
+  it('should leave nothing behind after thousands of calls', async () => {
+    const { client, clock, live, directory, emitted, scheduled, supervisor } = setup();
+    client.connect();
+    await live();
+    const listeners = client.listenerCount();
+    const calls = 3000;
+    const stream = interleavedCalls(calls, 300);
+    // Not a multiple of the 22 events of a call: calls start and end in waves of 300.
+    const half = Math.floor(stream.length / 2) + 1234;
+    client.emit(...stream.slice(0, half));
+    // Mid-stream, hundreds of calls are up at once.
+    expect(directory().liveUniqueids().length).toBeGreaterThan(500);
+    clock.increment(LINGER);
+    client.emit(...stream.slice(half));
+    expect(emitted.filter((e) => e.type === 'hangup')).toHaveLength(3 * calls);
+    clock.increment(LINGER);
+    clock.increment(LINGER);
+    expect(directory().sizes).toEqual({
+      channels: 0,
+      names: 0,
+      early: 0,
+      lingering: 0,
+      bridges: 0,
+      inBridges: 0,
+    });
+    expect(scheduled()).toBe(0);
+    expect(client.listenerCount()).toBe(listeners);
+    expect(Object.keys(supervisor.getSnapshot().children)).toEqual(['client']);
+    expect(emitted.filter((e) => e.type === 'removed')).toHaveLength(3 * calls);
+    // Every channel actor ever created has finished: none is left running in the system.
+    const refs = emitted.flatMap((e) => (e.type === 'channel' ? [e.ref] : []));
+    expect(refs).toHaveLength(3 * calls);
+    expect(refs.filter((ref) => ref.getSnapshot().status === 'active')).toEqual([]);
+  });
+
+  it('should deliver an OriginateResponse that comes before its Newchannel', async () => {
+    const { client, live, directory } = setup();
+    client.connect();
+    await live();
+    const [newchannel, , , , , response] = syntheticCall(1);
+    client.emit(response!, newchannel!);
+    expect(directory().get('2000000000.3')?.getSnapshot().context.originate).toEqual({
+      actionId: 'orig-1',
+      response: 'Success',
+    });
+    expect(directory().sizes.early).toBe(0);
+  });
+
+  it('should create an actor for a channel first met mid-call, in its current state', async () => {
+    const { client, live, label } = setup();
+    client.connect();
+    await live();
+    client.emit(
+      channelEvent('Newexten', '3.1', 'PJSIP/old-00000001', 6, [
+        ['Extension', '401'],
+        ['Application', 'Wait'],
+      ]),
+    );
+    expect(label('3.1')).toBe('answered');
+  });
+
+  it('should follow a Rename and route by the new name', async () => {
+    const { client, live, directory } = setup();
+    client.connect();
+    await live();
+    client.emit(channelEvent('Newchannel', '4.1', 'PJSIP/a-00000001', 4));
+    client.event([
+      ['Event', 'Rename'],
+      ['Channel', 'PJSIP/a-00000001'],
+      ['Newname', 'PJSIP/b-00000001'],
+      ['Uniqueid', '4.1'],
+    ]);
+    expect(directory().uniqueidByName('PJSIP/b-00000001')).toBe('4.1');
+    expect(directory().uniqueidByName('PJSIP/a-00000001')).toBeUndefined();
+    expect(directory().get('4.1')?.getSnapshot().context.name).toBe('PJSIP/b-00000001');
+  });
+
+  it('should carry out a channel’s PBX request through the client', async () => {
+    const { client, live, directory } = setup();
+    client.connect();
+    await live();
+    client.emit(channelEvent('Newchannel', '5.1', 'PJSIP/c-00000001', 6));
+    directory().get('5.1')?.send({ type: 'hangup', cause: 16 });
+    expect(client.sent.at(-1)).toEqual({
+      name: 'Hangup',
+      fields: [
+        ['Channel', 'PJSIP/c-00000001'],
+        ['Cause', '16'],
+      ],
+    });
+  });
+
+  it('should rebuild channels that were up before it connected', async () => {
+    const { client, live, label, emitted } = setup();
+    // The `actions` trace lists two Local halves parked in Wait(60), both Up.
+    client.channels = traceMessages('actions').filter((m) => m.name === 'CoreShowChannel');
+    client.connect();
+    await live();
+    expect(label('1795808436.20')).toBe('answered');
+    expect(label('1795808436.21')).toBe('answered');
+    expect(emitted.find((e) => e.type === 'resync')).toEqual({
+      type: 'resync',
+      listed: 2,
+      created: 2,
+      lost: 0,
+    });
+  });
+
+  it('should resync after a reconnect: keep, create, lose, and apply held events once', async () => {
+    const { client, live, label, directory, emitted, supervisor } = setup();
+    client.connect();
+    await live();
+    client.emit(
+      channelEvent('Newchannel', '6.1', 'PJSIP/keep-1', 6),
+      channelEvent('Newchannel', '6.2', 'PJSIP/gone-1', 6),
+      channelEvent('Newchannel', '6.3', 'PJSIP/hungup-1', 6),
+    );
+    client.drop();
+    client.channels = [
+      channelEvent('CoreShowChannel', '6.1', 'PJSIP/keep-1', 6, [['BridgeId', 'b-9']]),
+      channelEvent('CoreShowChannel', '6.4', 'PJSIP/new-1', 6, [['BridgeId', 'b-9']]),
+    ];
+    client.holdLists = true;
+    client.connect();
+    expect(supervisor.getSnapshot().matches({ connected: 'resyncing' })).toBe(true);
+    // While the list is being fetched: a digit, a repeated state, a hang-up, a new channel.
+    client.emit(
+      channelEvent('DTMFEnd', '6.1', 'PJSIP/keep-1', 6, [
+        ['Digit', '7'],
+        ['Direction', 'Received'],
+      ]),
+      channelEvent('Newstate', '6.1', 'PJSIP/keep-1', 6),
+      channelEvent('Hangup', '6.3', 'PJSIP/hungup-1', 6, [
+        ['Cause', '17'],
+        ['Cause-txt', 'User busy'],
+      ]),
+      channelEvent('Newchannel', '6.5', 'PJSIP/during-1', 4),
+    );
+    expect(label('6.5')).toBeUndefined();
+    client.releaseLists();
+    await live();
+    expect(label('6.1')).toBe('answered+bridged');
+    expect(directory().get('6.1')?.getSnapshot().context.dtmf).toBe('7');
+    expect(directory().get('6.1')?.getSnapshot().context.bridge).toEqual({
+      id: 'b-9',
+      peers: ['6.4'],
+    });
+    expect(label('6.4')).toBe('answered+bridged');
+    expect(label('6.5')).toBe('ringing');
+    const hangups = Object.fromEntries(
+      emitted.flatMap((e) => (e.type === 'hangup' ? [[e.uniqueid, e.output]] : [])),
+    );
+    expect(hangups['6.2']).toMatchObject({ lost: true, causeText: 'Lost' });
+    expect(hangups['6.3']).toMatchObject({ lost: false, cause: 17 });
+    expect(emitted.filter((e) => e.type === 'resync').at(-1)).toEqual({
+      type: 'resync',
+      listed: 2,
+      created: 1,
+      lost: 1,
+    });
+  });
+
+  it('should apply held events when the resync is refused', async () => {
+    const { client, live, label, emitted } = setup();
+    client.listError = new Error('Permission denied');
+    client.holdLists = true;
+    client.connect();
+    client.emit(channelEvent('Newchannel', '7.1', 'PJSIP/x-1', 4));
+    expect(label('7.1')).toBeUndefined();
+    client.releaseLists();
+    await live();
+    expect(label('7.1')).toBe('ringing');
+    expect(emitted.find((e) => e.type === 'error')).toMatchObject({ during: 'resync' });
+  });
+
+  it('should end nothing as lost when the shutdown hung everything up before the reconnect', async () => {
+    const { client, clock, live, emitted, directory, scheduled } = setup();
+    client.connect();
+    await live();
+    client.emit(...traceMessages('shutdown'));
+    client.drop();
+    client.connect();
+    client.emit(...traceMessages('shutdown.reconnect'));
+    await live();
+    expect(
+      emitted.filter((e) => e.type === 'hangup').map((e) => 'output' in e && e.output.lost),
+    ).toEqual([false, false]);
+    clock.increment(LINGER);
+    clock.increment(LINGER);
+    expect(directory().sizes.channels).toBe(0);
+    expect(scheduled()).toBe(0);
+  });
+
+  it('should leave no timer and no listener when closed', async () => {
+    const { client, live, scheduled, supervisor } = setup();
+    client.connect();
+    await live();
+    client.emit(...syntheticCall(2));
+    expect(scheduled()).toBe(1);
+    client.close();
+    expect(supervisor.getSnapshot().status).toBe('done');
+    expect(scheduled()).toBe(0);
+    expect(client.listenerCount()).toBe(0);
+  });
+});

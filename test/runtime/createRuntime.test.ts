@@ -1,0 +1,207 @@
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { channelMachine } from '../../src/machines/channelMachine.js';
+import { createRuntime } from '../../src/runtime/createRuntime.js';
+import type { RuntimeEvents } from '../../src/runtime/runtimeEvents.js';
+import { FakeAmiClient } from '../actors/fakeAmiClient.js';
+import { interleavedCalls } from '../actors/syntheticCalls.js';
+import { traceMessages } from '../actors/traceMessages.js';
+
+const LINGER = 500;
+
+function start() {
+  const client = new FakeAmiClient();
+  const clock = new SimulatedClock();
+  const runtime = createRuntime({
+    client,
+    clock,
+    lingerMs: LINGER,
+    logger: pino({ level: 'silent' }),
+  });
+  const seen: Array<{ type: keyof RuntimeEvents; event: unknown }> = [];
+  runtime.bus.on('*', (type, event) => seen.push({ type, event }));
+  return { client, clock, runtime, seen };
+}
+
+function busListeners(runtime: ReturnType<typeof createRuntime>): number {
+  let count = 0;
+  for (const handlers of runtime.bus.all.values()) count += handlers?.length ?? 0;
+  return count;
+}
+
+describe('createRuntime', () => {
+  it('should publish channels, their states, bridges and hang-ups on its bus', async () => {
+    const { client, runtime, seen } = start();
+    client.connect();
+    await runtime.ready();
+    client.emit(...traceMessages('bridge'));
+    // 402;2 (.17) as read from the trace: Ring, Up, dials agent, bridged, unbridged, hung up.
+    const states = seen.flatMap(({ type, event }) =>
+      type === 'channelState' &&
+      (event as RuntimeEvents['channelState']).uniqueid === '1795808432.17'
+        ? [(event as RuntimeEvents['channelState']).state]
+        : [],
+    );
+    expect(states).toEqual([
+      'answered',
+      'answered+dialing',
+      'answered',
+      'answered+bridged',
+      'answered',
+      'hungUp',
+    ]);
+    const bridges = seen.flatMap(({ type, event }) =>
+      type === 'bridge' ? [(event as RuntimeEvents['bridge']).action] : [],
+    );
+    expect(bridges).toEqual(['create', 'enter', 'enter', 'leave', 'leave', 'destroy']);
+    expect(seen.filter((s) => s.type === 'channel')).toHaveLength(4);
+    expect(seen.filter((s) => s.type === 'hangup')).toHaveLength(4);
+    await runtime.close();
+  });
+
+  it('should find channels by Uniqueid and by name', async () => {
+    const { client, runtime } = start();
+    client.connect();
+    await runtime.ready();
+    const messages = traceMessages('hello');
+    client.emit(
+      ...messages.slice(
+        0,
+        messages.findIndex((m) => m.name === 'Hangup'),
+      ),
+    );
+    expect(runtime.channels.get('1795808402.1')?.getSnapshot().context.name).toBe(
+      'Local/401@default-00000000;2',
+    );
+    expect(runtime.channels.byName('Local/401@default-00000000;1')?.id).toBe('1795808402.0');
+    expect(
+      runtime.channels
+        .all()
+        .map((ref) => ref.id)
+        .sort(),
+    ).toEqual(['1795808402.0', '1795808402.1']);
+    await runtime.close();
+  });
+
+  it('should hand the AsyncAGI half of a call to the handler that matches it, once', async () => {
+    const { client, runtime } = start();
+    const taken: string[] = [];
+    runtime.handle({ context: 'default', exten: '403', inAgi: true }, (channel) => {
+      taken.push(channel.id);
+    });
+    client.connect();
+    await runtime.ready();
+    client.emit(...traceMessages('asyncagi-hello'));
+    // Both halves sit at default/403, but only ;2 (.3) runs AGI(agi:async).
+    expect(taken).toEqual(['1795808408.3']);
+    await runtime.close();
+  });
+
+  it('should report a failing handler on the bus, not as an unhandled rejection', async () => {
+    const { client, runtime, seen } = start();
+    runtime.handle(
+      (context) => context.dialplan.exten === '401',
+      async () => {
+        throw new Error('handler broke');
+      },
+    );
+    client.connect();
+    await runtime.ready();
+    client.emit(...traceMessages('hello'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const errors = seen.flatMap((s) =>
+      s.type === 'error' ? [s.event as RuntimeEvents['error']] : [],
+    );
+    // Both halves of the hello call sit at extension 401: the handler took (and failed on) each.
+    expect(errors).toHaveLength(2);
+    expect(errors[0]?.error).toBeInstanceOf(Error);
+    await runtime.close();
+  });
+
+  it('should report a channel statechart that fails, and keep supervising the others', async () => {
+    const client = new FakeAmiClient();
+    const clock = new SimulatedClock();
+    const channelLogic = channelMachine.provide({
+      actions: {
+        onAnswered: ({ context }) => {
+          if (context.name.endsWith(';2')) throw new Error('hook broke');
+        },
+      },
+    });
+    const runtime = createRuntime({
+      client,
+      clock,
+      channelLogic,
+      lingerMs: LINGER,
+      logger: pino({ level: 'silent' }),
+    });
+    const errors: RuntimeEvents['error'][] = [];
+    const hangups: string[] = [];
+    runtime.bus.on('error', (e) => errors.push(e));
+    runtime.bus.on('hangup', (h) => hangups.push(h.uniqueid));
+    client.connect();
+    await runtime.ready();
+    client.emit(...traceMessages('hello'));
+    expect(errors.map((e) => e.during)).toEqual(['channel 1795808402.1']);
+    expect(hangups).toEqual(['1795808402.0']);
+    clock.increment(LINGER);
+    clock.increment(LINGER);
+    expect(runtime.supervisor.getSnapshot().context.router.directory.sizes.channels).toBe(0);
+    await runtime.close();
+  });
+
+  it('should send a thin asynchronous Originate', async () => {
+    const { client, runtime } = start();
+    client.connect();
+    await runtime.originate({
+      channel: 'Local/401@default',
+      application: 'Wait',
+      data: '5',
+      variables: { AsyncOrigId: 'abc' },
+    });
+    expect(client.sent.at(-1)).toEqual({
+      name: 'Originate',
+      fields: [
+        ['Channel', 'Local/401@default'],
+        ['Application', 'Wait'],
+        ['Data', '5'],
+        ['Variable', 'AsyncOrigId=abc'],
+        ['Async', 'true'],
+      ],
+    });
+    await runtime.close();
+  });
+
+  it('should keep nothing per call once calls have hung up and lingered', async () => {
+    const { client, clock, runtime } = start();
+    client.connect();
+    await runtime.ready();
+    const listeners = client.listenerCount();
+    const busCount = busListeners(runtime);
+    client.emit(...interleavedCalls(1000, 100));
+    clock.increment(LINGER);
+    clock.increment(LINGER);
+    expect(runtime.channels.all()).toEqual([]);
+    expect(runtime.supervisor.getSnapshot().context.router.directory.sizes.channels).toBe(0);
+    expect(client.listenerCount()).toBe(listeners);
+    expect(busListeners(runtime)).toBe(busCount);
+    expect(Object.keys(runtime.supervisor.system.getSnapshot()._scheduledEvents)).toEqual([]);
+    await runtime.close();
+  });
+
+  it('should leave no listener, timer or running actor after close', async () => {
+    const { client, runtime } = start();
+    client.connect();
+    await runtime.ready();
+    const messages = traceMessages('bridge');
+    client.emit(...messages.slice(0, messages.findIndex((m) => m.name === 'Hangup') + 1));
+    const refs = runtime.supervisor.getSnapshot().context.router.directory.refs();
+    expect(Object.keys(runtime.supervisor.system.getSnapshot()._scheduledEvents)).toHaveLength(1);
+    await runtime.close();
+    expect(client.listenerCount()).toBe(0);
+    expect(Object.keys(runtime.supervisor.system.getSnapshot()._scheduledEvents)).toEqual([]);
+    expect(refs.every((ref) => ref.getSnapshot().status !== 'active')).toBe(true);
+    await expect(runtime.ready()).rejects.toThrow();
+  });
+});

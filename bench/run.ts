@@ -3,9 +3,11 @@
  * Run one with `npm run bench -- parser` (names: parser, and those others register below).
  */
 import { runParserBench } from './parser.bench.js';
+import { runRoutingBench } from './routing.bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   parser: runParserBench,
+  routing: runRoutingBench,
 };
 
 const wanted = process.argv.slice(2);

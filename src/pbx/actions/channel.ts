@@ -1,0 +1,209 @@
+import type { Channel } from '../channels/Channel.js';
+import { deliverDigit } from '../channels/dtmf.js';
+import { lookup } from '../dialplan/substitute.js';
+import { type ActionHandler, isTrue, message } from './types.js';
+
+/** `HH:MM:SS` since the channel was created. */
+export function duration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
+}
+
+/** Hangup: the channel is asked to stop with `Cause` (0 when absent); no event of its own. */
+export const hangup: ActionHandler = (ctx) => {
+  const name = ctx.message.get('Channel');
+  if (!name) {
+    ctx.reply('Error', message('No channel specified'));
+    return;
+  }
+  const ch = ctx.pbx.findChannel(name);
+  if (!ch) {
+    ctx.reply('Error', message('No such channel'));
+    return;
+  }
+  const cause = Number.parseInt(ctx.message.get('Cause') ?? '0', 10) || 0;
+  ctx.reply('Success', message('Channel Hungup'));
+  ch.hangupCause = cause;
+  ch.requestHangup(cause);
+};
+
+/** Setvar: on a channel, or a global without Channel. */
+export const setvar: ActionHandler = (ctx) => {
+  const m = ctx.message;
+  const name = m.get('Variable');
+  if (!name) {
+    ctx.reply('Error', message('No variable specified'));
+    return;
+  }
+  const value = m.get('Value') ?? '';
+  const chName = m.get('Channel');
+  if (chName) {
+    const ch = ctx.pbx.findChannel(chName);
+    if (!ch) {
+      ctx.reply('Error', message('No such channel'));
+      return;
+    }
+    ctx.pbx.setVar(ch, name, value);
+  } else {
+    ctx.pbx.globals.set(name, value);
+    // Asterisk publishes a global's VarSet with placeholder channel fields.
+    ctx.pbx.emit('VarSet', 'dialplan', [
+      ['Channel', 'none'],
+      ['Uniqueid', 'none'],
+      ['Variable', name],
+      ['Value', value],
+    ]);
+  }
+  ctx.reply('Success', message('Variable Set'));
+};
+
+/** Getvar: `Variable` and `Value` of a channel variable, function, or global. */
+export const getvar: ActionHandler = (ctx) => {
+  const m = ctx.message;
+  const name = m.get('Variable');
+  if (!name) {
+    ctx.reply('Error', message('No variable specified'));
+    return;
+  }
+  const chName = m.get('Channel');
+  let ch: Channel | undefined;
+  if (chName) {
+    ch = ctx.pbx.findChannel(chName);
+    if (!ch) {
+      ctx.reply('Error', message('No such channel'));
+      return;
+    }
+  }
+  ctx.reply('Success', [
+    ['Variable', name],
+    ['Value', lookup(name, ch, ctx.pbx.globals)],
+  ]);
+};
+
+/** Channels in the order the PBX lists them (newest first, like Asterisk's container here). */
+function listed(channels: Iterable<Channel>): Channel[] {
+  return [...channels].reverse();
+}
+
+/** CoreShowChannels: one CoreShowChannel per channel, then CoreShowChannelsComplete. */
+export const coreShowChannels: ActionHandler = (ctx) => {
+  const { pbx } = ctx;
+  ctx.reply('Success', [
+    ['EventList', 'start'],
+    ['Message', 'Channels will follow'],
+  ]);
+  const list = listed(pbx.channels.values());
+  for (const ch of list) {
+    ctx.listItem('CoreShowChannel', [
+      ...pbx.snapshot(ch),
+      ['Application', ch.app],
+      ['ApplicationData', ch.appData],
+      ['Duration', duration(pbx.clock.now() - ch.createdAt)],
+      ['BridgeId', ch.bridgeId ?? ''],
+    ]);
+  }
+  ctx.listItem('CoreShowChannelsComplete', [
+    ['EventList', 'Complete'],
+    ['ListItems', String(list.length)],
+  ]);
+};
+
+/** Status: every channel, or the one named by Channel. */
+export const status: ActionHandler = (ctx) => {
+  const { pbx } = ctx;
+  const name = ctx.message.get('Channel');
+  let list: Channel[];
+  if (name) {
+    const ch = pbx.findChannel(name);
+    if (!ch) {
+      ctx.reply('Error', message('No such channel'));
+      return;
+    }
+    list = [ch];
+  } else {
+    list = listed(pbx.channels.values());
+  }
+  ctx.reply('Success', [
+    ['EventList', 'start'],
+    ['Message', 'Channel status will follow'],
+  ]);
+  for (const ch of list) {
+    const fields: [string, string][] = [
+      ['Event', 'Status'],
+      ['Privilege', 'Call'],
+      ...pbx.snapshot(ch),
+      ['Type', ch.tech],
+      ['DNID', ''],
+      ['EffectiveConnectedLineNum', ch.connectedNum],
+      ['EffectiveConnectedLineName', ch.connectedName],
+      ['TimeToHangup', '0'],
+      ['BridgeID', ch.bridgeId ?? ''],
+      ['Application', ch.app],
+      ['Data', ch.appData],
+      ['Nativeformats', '(slin)'],
+      ['Readformat', 'slin'],
+      ['Readtrans', ''],
+      ['Writeformat', 'slin'],
+      ['Writetrans', ''],
+      ['Callgroup', '0'],
+      ['Pickupgroup', '0'],
+      ['Seconds', String(Math.floor((pbx.clock.now() - ch.createdAt) / 1000))],
+    ];
+    if (ctx.actionId !== undefined) fields.push(['ActionID', ctx.actionId]);
+    ctx.session.send(fields);
+  }
+  ctx.listItem('StatusComplete', [
+    ['EventList', 'Complete'],
+    ['ListItems', String(list.length)],
+    ['Items', String(list.length)],
+  ]);
+};
+
+/**
+ * PlayDTMF: sends a digit out of the channel (its Local partner receives it after Duration ms,
+ * then the answer); with `Receive: true` the channel itself receives it at once.
+ */
+export const playDtmf: ActionHandler = async (ctx) => {
+  const m = ctx.message;
+  const ch = ctx.pbx.findChannel(m.get('Channel') ?? '');
+  if (!ch) {
+    ctx.reply('Error', message('Channel not found'));
+    return;
+  }
+  const digit = m.get('Digit') ?? '';
+  if (!/^[0-9*#A-Da-d]$/.test(digit)) {
+    ctx.reply('Error', message('No digit specified'));
+    return;
+  }
+  const ms = Number.parseInt(m.get('Duration') ?? '', 10) || 250;
+  if (isTrue(m.get('Receive'))) {
+    ctx.reply('Success', message('DTMF successfully queued'));
+    deliverDigit(ctx.pbx, ch, digit, ms, false);
+    return;
+  }
+  // Asterisk plays the digit for its whole duration before answering; the far side sees it then.
+  await new Promise<void>((r) => ctx.pbx.clock.setTimer(r, ms));
+  ctx.reply('Success', message('DTMF successfully queued'));
+  const far = ch.partner;
+  if (far && !far.destroyed) deliverDigit(ctx.pbx, far, digit, ms);
+};
+
+/** Redirect: sends a channel to Context/Exten/Priority (its current application ends). */
+export const redirect: ActionHandler = (ctx) => {
+  const m = ctx.message;
+  const ch = ctx.pbx.findChannel(m.get('Channel') ?? '');
+  if (!ch) {
+    ctx.reply('Error', message('Channel specified does not exist'));
+    return;
+  }
+  const exten = m.get('Exten');
+  if (!exten) {
+    ctx.reply('Error', message('Exten not specified'));
+    return;
+  }
+  const context = m.get('Context') ?? ch.context;
+  const priority = Number.parseInt(m.get('Priority') ?? '1', 10) || 1;
+  ctx.reply('Success', message('Redirect successful'));
+  ch.redirectTo({ context, exten, priority });
+};

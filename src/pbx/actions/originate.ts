@@ -1,0 +1,228 @@
+import type { Channel } from '../channels/Channel.js';
+import { setCallerIds } from '../channels/LocalChannel.js';
+import { runApp, runPbx } from '../dialplan/runPbx.js';
+import type { Fields } from '../events/types.js';
+import type { Pbx } from '../Pbx.js';
+import { type ActionHandler, isTrue, message } from './types.js';
+
+/** OriginateResponse Reason codes (Asterisk's AST_CONTROL_* numbers). */
+export const OriginateReason = {
+  Failure: 0,
+  Hangup: 1,
+  NoAnswer: 3,
+  Answered: 4,
+  Busy: 5,
+  Congestion: 8,
+} as const;
+
+/** Applications only a `system`-class user may originate into (Asterisk's blacklist). */
+const PRIVILEGED_APPS = /^(system|trysystem|exec|execif|mixmonitor|originate)$/i;
+
+/** What to run on `;1` once the call is answered. */
+export type OriginateTarget =
+  | { readonly app: string; readonly data: string }
+  | { readonly context: string; readonly exten: string; readonly priority: number };
+
+/** A parsed Originate request. */
+export interface OriginateRequest {
+  readonly channel: string;
+  readonly target: OriginateTarget;
+  readonly callerId: { num: string; name: string } | undefined;
+  readonly variables: ReadonlyArray<[string, string]>;
+  readonly timeoutMs: number;
+}
+
+/** How an Originate ended. */
+export interface OriginateResult {
+  readonly reason: number;
+  readonly channel: Channel | undefined;
+}
+
+/** `"Name" <num>`, `Name <num>`, `<num>` or `num`. */
+export function parseCallerId(text: string): { num: string; name: string } {
+  const m = /^\s*(?:"([^"]*)"|([^<]*?))\s*<([^>]*)>\s*$/.exec(text);
+  if (m) return { name: (m[1] ?? m[2] ?? '').trim() || '<unknown>', num: m[3]! };
+  return { num: text.trim(), name: '<unknown>' };
+}
+
+/**
+ * Places the call through the channel's technology (a Local pair whose `;2` runs the dialplan, a
+ * simulated phone that rings); resolves when the far end answers (Reason 4) or fails (no such
+ * extension or endpoint: Reason 0; busy: 5; no answer within the timeout: 3). The held channel
+ * then runs the application or the dialplan location of the request.
+ */
+export function placeCall(pbx: Pbx, req: OriginateRequest): Promise<OriginateResult> {
+  const leg = pbx.request(req.channel);
+  if (!leg) return Promise.resolve({ reason: OriginateReason.Failure, channel: undefined });
+  const one = leg.channel;
+  one.app = 'AppDial2';
+  one.appData = '(Outgoing Line)';
+  pbx.channelEvent('Newexten', 'dialplan', one, [
+    ['Extension', one.exten],
+    ['Application', 'AppDial2'],
+    ['AppData', '(Outgoing Line)'],
+  ]);
+  for (const [k, v] of req.variables) pbx.setVar(one, k, v);
+  if (req.callerId) setCallerIds(pbx, one, req.callerId, req.callerId);
+  if (!leg.call(req.variables)) {
+    return Promise.resolve({ reason: OriginateReason.Failure, channel: one }).then((r) => {
+      leg.abandon();
+      return r;
+    });
+  }
+  pbx.emit('DialBegin', 'call', [...pbx.snapshot(one, 'Dest'), ['DialString', leg.dialString]]);
+  const answered = new Promise<OriginateResult>((resolve) => {
+    let settled = false;
+    const settle = (reason: number) => {
+      if (settled) return;
+      settled = true;
+      pbx.clock.clearTimer(timer);
+      off();
+      one.answerHook = undefined;
+      one.ringHook = undefined;
+      resolve({ reason, channel: one });
+    };
+    one.ringHook = () => {
+      pbx.emit('DialState', 'call', [...pbx.snapshot(one, 'Dest'), ['DialStatus', 'RINGING']]);
+    };
+    one.answerHook = () => {
+      pbx.emit('DialEnd', 'call', [...pbx.snapshot(one, 'Dest'), ['DialStatus', 'ANSWER']]);
+      settle(OriginateReason.Answered);
+    };
+    // The far end hung up before answering: busy (cause 17), congestion (34) or just gone.
+    const off = one.onHangup(() => {
+      const [status, reason] =
+        one.hangupCause === 17
+          ? ['BUSY', OriginateReason.Busy]
+          : one.hangupCause === 34
+            ? ['CONGESTION', OriginateReason.Congestion]
+            : ['CHANUNAVAIL', OriginateReason.Hangup];
+      pbx.emit('DialEnd', 'call', [...pbx.snapshot(one, 'Dest'), ['DialStatus', status]]);
+      settle(reason);
+    });
+    const timer = pbx.clock.setTimer(() => settle(OriginateReason.NoAnswer), req.timeoutMs);
+  });
+  leg.start();
+  return answered.then((r) => {
+    if (r.reason === OriginateReason.Answered) {
+      const t = req.target;
+      pbx.track('app' in t ? runApp(pbx, one, t.app, t.data) : runFrom(pbx, one, t));
+    } else if (!one.destroyed) {
+      if (r.reason === OriginateReason.NoAnswer) {
+        pbx.emit('DialEnd', 'call', [...pbx.snapshot(one, 'Dest'), ['DialStatus', 'NOANSWER']]);
+      }
+      pbx.hangupChannel(one);
+    }
+    return r;
+  });
+}
+
+function runFrom(pbx: Pbx, ch: Channel, t: { context: string; exten: string; priority: number }) {
+  ch.context = t.context;
+  ch.exten = t.exten;
+  ch.priority = t.priority;
+  return runPbx(pbx, ch);
+}
+
+/** Reads an Originate action into a request; a string is the error message to answer with. */
+export function parseOriginate(
+  get: (k: string) => string | undefined,
+  all: (k: string) => string[],
+) {
+  const channel = get('Channel');
+  if (!channel) return 'Channel not specified';
+  const app = get('Application');
+  const exten = get('Exten');
+  let target: OriginateTarget;
+  if (app) target = { app, data: get('Data') ?? '' };
+  else if (exten) {
+    const priority = Number.parseInt(get('Priority') ?? '1', 10);
+    if (!Number.isFinite(priority)) return 'Invalid priority';
+    target = { context: get('Context') ?? 'default', exten, priority };
+  } else return 'Exten not specified';
+  const variables: [string, string][] = [];
+  for (const line of all('Variable')) {
+    for (const part of line.split(',')) {
+      const eq = part.indexOf('=');
+      if (eq > 0) variables.push([part.slice(0, eq).trim(), part.slice(eq + 1)]);
+    }
+  }
+  const cid = get('CallerID');
+  const timeout = Number.parseInt(get('Timeout') ?? '', 10);
+  const req: OriginateRequest = {
+    channel,
+    target,
+    callerId: cid ? parseCallerId(cid) : undefined,
+    variables,
+    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 30000,
+  };
+  return req;
+}
+
+/**
+ * Originate. Async: `Originate successfully queued` at once, then OriginateResponse (to every
+ * session that reads `call`, with this ActionID). Sync: the answer waits for the outcome, and a
+ * failure is `Originate failed`.
+ */
+export const originate: ActionHandler = async (ctx) => {
+  const { pbx, message: m, session } = ctx;
+  const req = parseOriginate(
+    (k) => m.get(k),
+    (k) => m.getAll(k),
+  );
+  if (typeof req === 'string') {
+    ctx.reply('Error', message(req));
+    return;
+  }
+  if (
+    'app' in req.target &&
+    PRIVILEGED_APPS.test(req.target.app) &&
+    !session.user?.write.has('system')
+  ) {
+    ctx.reply('Error', message('Originate Access Forbidden: app or data blacklisted'));
+    return;
+  }
+  if (!isTrue(m.get('Async'))) {
+    const r = await placeCall(pbx, req);
+    if (r.reason === OriginateReason.Answered)
+      ctx.reply('Success', message('Originate successfully queued'));
+    else ctx.reply('Error', message('Originate failed'));
+    return;
+  }
+  ctx.reply('Success', message('Originate successfully queued'));
+  // The session goes on with its next action while the call is placed.
+  pbx.track(
+    placeCall(pbx, req).then((r) =>
+      pbx.emit('OriginateResponse', 'call', originateResponse(pbx, ctx.actionId, req, r)),
+    ),
+  );
+};
+
+function originateResponse(
+  pbx: Pbx,
+  actionId: string | undefined,
+  req: OriginateRequest,
+  r: OriginateResult,
+): Fields {
+  const ok = r.reason === OriginateReason.Answered && r.channel !== undefined;
+  const t = req.target;
+  const f: Fields = [];
+  if (actionId !== undefined) f.push(['ActionID', actionId]);
+  f.push(['Response', ok ? 'Success' : 'Failure'], ['Channel', ok ? r.channel!.name : req.channel]);
+  if ('app' in t) f.push(['Application', t.app], ['Data', t.data]);
+  else f.push(['Context', t.context], ['Exten', t.exten]);
+  f.push(['Reason', String(r.reason)]);
+  if (ok) {
+    const ch = r.channel!;
+    f.push(
+      ['Uniqueid', ch.uniqueid],
+      ['CallerIDNum', ch.callerNum],
+      ['CallerIDName', ch.callerName],
+    );
+    for (const v of pbx.channelVars)
+      f.push([`ChanVariable(${ch.name})`, `${v}=${ch.vars.get(v) ?? ''}`]);
+  } else {
+    f.push(['Uniqueid', '<unknown>'], ['CallerIDNum', '<unknown>'], ['CallerIDName', '<unknown>']);
+  }
+  return f;
+}

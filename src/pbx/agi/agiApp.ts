@@ -1,0 +1,116 @@
+import type { Channel } from '../channels/Channel.js';
+import type { Application } from '../dialplan/applications/types.js';
+import type { Pbx } from '../Pbx.js';
+import { AsyncAgiSession } from './AsyncAgi.js';
+import { runAgiCommand } from './commands.js';
+import { agiEncode } from './encode.js';
+
+/** res_agi checks the queue of an idle AsyncAGI channel every 100 ms. */
+const POLL_MS = 100;
+/** The AGI version Asterisk reports in `agi_version`. */
+const VERSION = '22.10.1';
+
+let commandSeq = 0x2f1c3a;
+
+/** A number like the ids res_agi gives AGIExecStart/End (its own, not the client's CommandID). */
+function nextCommandId(): string {
+  commandSeq = (commandSeq * 1103515245 + 12345) % 2147483648;
+  return String(commandSeq);
+}
+
+/** The AGI environment AsyncAGIStart carries (before URL-encoding). */
+export function agiEnvironment(ch: Channel): string {
+  const known = (v: string) => (v === '<unknown>' || v === '' ? 'unknown' : v);
+  const lines: [string, string][] = [
+    ['agi_request', 'async'],
+    ['agi_channel', ch.name],
+    ['agi_language', ch.language],
+    ['agi_type', ch.tech],
+    ['agi_uniqueid', ch.uniqueid],
+    ['agi_version', VERSION],
+    ['agi_callerid', known(ch.callerNum)],
+    ['agi_calleridname', known(ch.callerName)],
+    ['agi_callingpres', '0'],
+    ['agi_callingani2', '0'],
+    ['agi_callington', '0'],
+    ['agi_callingtns', '0'],
+    ['agi_dnid', 'unknown'],
+    ['agi_rdnis', 'unknown'],
+    ['agi_context', ch.context],
+    ['agi_extension', ch.exten],
+    ['agi_priority', String(ch.priority)],
+    ['agi_enhanced', '0.0'],
+    ['agi_accountcode', ch.accountCode],
+    ['agi_threadid', String(139852576335552 + Number(ch.uniqueid.split('.')[1] ?? 0) * 4096)],
+  ];
+  return `${lines.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n`;
+}
+
+/**
+ * AGI(agi:async): announces the channel with AsyncAGIStart, then runs the commands the `AGI`
+ * action queues, one at a time, until HANGUP, ASYNCAGI BREAK or a hangup.
+ */
+export const agi: Application = async (pbx, ch, data) => {
+  if (!/^agi:async/i.test(data.trim())) {
+    pbx.setVar(ch, 'AGISTATUS', 'FAILURE');
+    return 0;
+  }
+  const session = new AsyncAgiSession();
+  ch.agi = session;
+  pbx.channelEvent('AsyncAGIStart', 'agi', ch, [['Env', agiEncode(agiEnvironment(ch))]]);
+  let status: 'SUCCESS' | 'HANGUP' = 'SUCCESS';
+  try {
+    for (;;) {
+      const next = session.queue.shift();
+      if (!next) {
+        if (ch.hangupRequested) {
+          status = 'HANGUP';
+          break;
+        }
+        const r = await ch.wait(pbx.clock, POLL_MS);
+        if (r.kind === 'hangup') {
+          status = 'HANGUP';
+          break;
+        }
+        continue;
+      }
+      const done = await execute(pbx, ch, next.command, next.commandId);
+      if (done === 'hangup' || ch.hangupRequested) {
+        status = 'HANGUP';
+        break;
+      }
+      if (done === 'break') break;
+    }
+  } finally {
+    ch.agi = undefined;
+  }
+  if (!ch.destroyed) {
+    pbx.channelEvent('AsyncAGIEnd', 'agi', ch);
+    pbx.setVar(ch, 'AGISTATUS', status);
+  }
+  return status === 'HANGUP' ? -1 : 0;
+};
+
+async function execute(pbx: Pbx, ch: Channel, command: string, clientId: string) {
+  const id = nextCommandId();
+  pbx.channelEvent('AGIExecStart', 'agi', ch, [
+    ['CommandId', id],
+    ['Command', command],
+  ]);
+  const r = await runAgiCommand(pbx, ch, command);
+  if (ch.destroyed) return 'hangup' as const;
+  pbx.channelEvent('AGIExecEnd', 'agi', ch, [
+    ['CommandId', id],
+    ['Command', command],
+    ['ResultCode', String(r.code)],
+    [
+      'Result',
+      r.code === 200 ? 'Success' : r.code === 510 ? 'Invalid or unknown command' : 'Usage',
+    ],
+  ]);
+  pbx.channelEvent('AsyncAGIExec', 'agi', ch, [
+    ['Result', agiEncode(`${r.line}\n`)],
+    ['CommandId', clientId],
+  ]);
+  return r.after ?? ('next' as const);
+}

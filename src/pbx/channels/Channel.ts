@@ -1,0 +1,171 @@
+import type { Clock } from '../clock.js';
+import { ChannelState } from './channelState.js';
+
+/** Why a wait ended. */
+export type WakeReason =
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'hangup' }
+  | { readonly kind: 'digit'; readonly digit: string };
+
+/** What a channel is driven by: the dialplan, an application an Originate runs, or a Dial(). */
+export type ChannelOwner = 'none' | 'pbx' | 'app' | 'dialed';
+
+/** Properties a channel starts with. */
+export interface ChannelInit {
+  readonly name: string;
+  readonly tech: string;
+  readonly uniqueid: string;
+  readonly linkedid: string;
+  readonly state: number;
+  readonly context: string;
+  readonly exten: string;
+  /** Device whose state DeviceStateChange reports (`Local/401@default`). */
+  readonly device: string;
+  readonly createdAt: number;
+}
+
+/**
+ * One live channel: what its snapshot shows in events (state, caller ID, dialplan location,
+ * variables) plus what the PBX needs to drive it (hangup requests, waiting for digits).
+ */
+export class Channel {
+  readonly name: string;
+  readonly tech: string;
+  readonly uniqueid: string;
+  linkedid: string;
+  state: number;
+  callerNum = '<unknown>';
+  callerName = '<unknown>';
+  connectedNum = '<unknown>';
+  connectedName = '<unknown>';
+  language = 'en';
+  accountCode = '';
+  context: string;
+  exten: string;
+  priority = 1;
+  readonly device: string;
+  readonly createdAt: number;
+  /** When the channel went up (Dial() reports ANSWEREDTIME from it). */
+  answeredAt: number | undefined;
+  readonly vars = new Map<string, string>();
+  /** The other half of a Local pair. */
+  partner: Channel | undefined;
+  /** 1 or 2 for Local halves. */
+  half: 1 | 2 | undefined;
+  owner: ChannelOwner = 'none';
+  /** Application and data currently running (CoreShowChannels, Status, core show channels). */
+  app = '';
+  appData = '';
+  /** Set when the dialplan location does not exist: DeviceStateChange says INVALID. */
+  invalid = false;
+  hangupCause = 0;
+  hangupRequested = false;
+  destroyed = false;
+  /** Bridge the channel is in, by BridgeUniqueid. */
+  bridgeId: string | undefined;
+  /** In AsyncAGI: the session object (see agi/AsyncAgi.ts). */
+  agi: unknown;
+  /** Run once the channel is gone (after its Hangup event): Dial() tears the bridge down here. */
+  readonly afterHangup: (() => void)[] = [];
+  /** Called when the far end starts ringing (DialState RINGING for whoever dials it). */
+  ringHook: (() => void) | undefined;
+  /** Called when the channel is answered (the originator or Dial() waiting for it). */
+  answerHook: (() => void) | undefined;
+  private readonly waiters = new Set<(r: WakeReason) => void>();
+  private readonly digitWaiters = new Set<(r: WakeReason) => void>();
+  private readonly hangupListeners = new Set<() => void>();
+
+  constructor(init: ChannelInit) {
+    this.name = init.name;
+    this.tech = init.tech;
+    this.uniqueid = init.uniqueid;
+    this.linkedid = init.linkedid;
+    this.state = init.state;
+    this.context = init.context;
+    this.exten = init.exten;
+    this.device = init.device;
+    this.createdAt = init.createdAt;
+  }
+
+  get isUp(): boolean {
+    return this.state === ChannelState.Up;
+  }
+
+  /**
+   * Asks the channel's driver to stop (the application returns -1). Emits nothing by itself:
+   * callers publish HangupRequest / SoftHangupRequest where Asterisk does.
+   */
+  requestHangup(cause?: number): void {
+    if (cause !== undefined && this.hangupCause === 0) this.hangupCause = cause;
+    if (this.hangupRequested) return;
+    this.hangupRequested = true;
+    for (const w of [...this.waiters]) w({ kind: 'hangup' });
+    for (const l of [...this.hangupListeners]) l();
+  }
+
+  /** Called once when a hangup is requested (immediately if it already was). Returns an unsubscribe. */
+  onHangup(fn: () => void): () => void {
+    if (this.hangupRequested) {
+      queueMicrotask(fn);
+      return () => {};
+    }
+    this.hangupListeners.add(fn);
+    return () => this.hangupListeners.delete(fn);
+  }
+
+  /** Digits that arrived while nothing was reading the channel (between two applications). */
+  private readonly digitQueue: string[] = [];
+
+  /**
+   * A DTMF digit reached the channel. A wait that accepts digits gets it; an application that
+   * reads media but not digits (Playback, Wait) swallows it, as Asterisk drops the frame; with
+   * nothing running yet it is queued for the next digit reader.
+   */
+  receiveDigit(digit: string): boolean {
+    const first = this.digitWaiters.values().next();
+    if (!first.done) {
+      first.value({ kind: 'digit', digit });
+      return true;
+    }
+    if (this.waiters.size === 0) this.digitQueue.push(digit);
+    return false;
+  }
+
+  /**
+   * Waits `ms` (negative: forever) on the PBX clock; a hangup request ends it early, and so does a
+   * digit when `digits` is set.
+   */
+  wait(clock: Clock, ms: number, digits = false): Promise<WakeReason> {
+    if (this.hangupRequested) return Promise.resolve({ kind: 'hangup' });
+    const queued = this.digitQueue.shift();
+    if (queued !== undefined) {
+      if (digits) return Promise.resolve({ kind: 'digit', digit: queued });
+      this.digitQueue.length = 0;
+    }
+    return new Promise((resolve) => {
+      const timer = ms >= 0 ? clock.setTimer(() => done({ kind: 'timeout' }), ms) : undefined;
+      const done = (r: WakeReason) => {
+        if (timer !== undefined) clock.clearTimer(timer);
+        this.waiters.delete(done);
+        this.digitWaiters.delete(done);
+        resolve(r);
+      };
+      this.waiters.add(done);
+      if (digits) this.digitWaiters.add(done);
+    });
+  }
+
+  /** Where a Redirect sends the channel once its current application has stopped. */
+  pendingRedirect: { context: string; exten: string; priority: number } | undefined;
+
+  /** Redirect: stops the current application (its waits end) and moves the dialplan location. */
+  redirectTo(loc: { context: string; exten: string; priority: number }): void {
+    this.pendingRedirect = loc;
+    for (const w of [...this.waiters]) w({ kind: 'hangup' });
+  }
+
+  /** Wakes every wait (used when the PBX stops) as if the channel were hung up. */
+  abortWaits(): void {
+    for (const w of [...this.waiters]) w({ kind: 'hangup' });
+  }
+}

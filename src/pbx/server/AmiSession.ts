@@ -1,0 +1,99 @@
+import type { Socket } from 'node:net';
+import type { AmiMessage } from '../../connection/message.js';
+import { AmiParser } from '../../connection/parser.js';
+import { formatMessage } from '../../connection/serialize.js';
+import type { ManagerUser } from '../config/managerConf.js';
+import type { Fields, PbxEvent } from '../events/types.js';
+
+/** Largest action the server accepts; bigger ones are dropped (Asterisk caps a request too). */
+const MAX_ACTION_BYTES = 64 * 1024;
+
+let sessionCounter = 0;
+
+/**
+ * One AMI client connection: its parser, login state, permissions and event filter. The server
+ * decides what to do with each action; the session only frames bytes.
+ */
+export class AmiSession {
+  /** `0x7f...`-style id, as Asterisk prints a session pointer. */
+  readonly id: string;
+  user: ManagerUser | undefined;
+  challenge: string | undefined;
+  /** Events action: whether events flow, and which classes (undefined: all the user may read). */
+  eventsOn = true;
+  eventMask: ReadonlySet<string> | undefined;
+  /** Set while a CLI `core restart` runs on this session: it sees nothing more. */
+  muted = false;
+  closed = false;
+  readonly connectedAt: number;
+  private readonly parser: AmiParser;
+  /** Actions are handled one after the other, as Asterisk's session thread does. */
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly socket: Socket,
+    now: number,
+    onAction: (session: AmiSession, message: AmiMessage) => Promise<void> | void,
+  ) {
+    sessionCounter += 1;
+    this.id = `0x7f32${(0x10000 + sessionCounter * 0x1460).toString(16).padStart(8, '0')}`;
+    this.connectedAt = now;
+    this.parser = new AmiParser(
+      {
+        message: (m) => {
+          this.chain = this.chain
+            .then(() => (this.closed ? undefined : onAction(this, m)))
+            .catch(() => {});
+        },
+        // Garbage and oversize input are dropped; the session carries on, as Asterisk does.
+        error: () => {},
+      },
+      { expectBanner: false, maxMessageBytes: MAX_ACTION_BYTES },
+    );
+    socket.on('data', (chunk: Buffer) => this.parser.push(chunk));
+  }
+
+  get localAddress(): string {
+    return `IPV4/TCP/${this.socket.localAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1'}/${this.socket.localPort ?? 0}`;
+  }
+
+  get remoteAddress(): string {
+    return `IPV4/TCP/${this.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1'}/${this.socket.remotePort ?? 0}`;
+  }
+
+  /** Writes one message. */
+  send(fields: Fields): void {
+    if (this.closed || this.muted) return;
+    this.socket.write(formatMessage(fields));
+  }
+
+  /** Writes raw text (the banner). */
+  sendRaw(text: string): void {
+    if (!this.closed) this.socket.write(text);
+  }
+
+  /** Whether this session receives an event of class `cls`. */
+  wants(cls: string): boolean {
+    if (!this.user || !this.eventsOn || this.muted) return false;
+    if (!this.user.read.has(cls)) return false;
+    return this.eventMask === undefined || this.eventMask.has(cls);
+  }
+
+  sendEvent(e: PbxEvent): void {
+    if (!this.wants(e.cls)) return;
+    this.send([['Event', e.name], ['Privilege', `${e.cls},all`], ...e.fields]);
+  }
+
+  /** Flushes what was written, then closes. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.socket.end();
+  }
+
+  /** Closes at once (server stop). */
+  destroy(): void {
+    this.closed = true;
+    this.socket.destroy();
+  }
+}

@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseManagerConf } from '../../src/pbx/config/managerConf.js';
+import { startPbx } from '../../src/pbx/index.js';
+import { compare, describe as describeDivergence } from './replay/compare.js';
+import { Replay } from './replay/replay.js';
+import { loadTrace, scenariosIn } from './replay/trace.js';
+
+/**
+ * Conformance of the embedded PBX with real Asterisk 22: every recorded scenario is replayed
+ * against a fresh PBX running the recorded configuration, and what comes back is compared with
+ * the recording after normalising only run-dependent values (the rules of the project's judge,
+ * ../shared/tools/replay-compare.mjs). A scenario that does not match exactly fails.
+ */
+const TRACES = join(import.meta.dirname, '..', 'fixtures', 'ami-traces');
+const CONFIG = join(TRACES, 'asterisk-etc');
+const RECORDED_PORT = 5038;
+const secrets = new Map(
+  [...parseManagerConf(readFileSync(join(CONFIG, 'manager.conf'), 'utf8')).users.values()].map(
+    (u) => [u.username, u.secret],
+  ),
+);
+
+const rows: { scenario: string; expected: number; matched: number; extra: number }[] = [];
+
+afterAll(() => {
+  rows.sort((a, b) => a.scenario.localeCompare(b.scenario));
+  const lines = rows.map(
+    (r) =>
+      `${r.scenario.padEnd(20)} ${String(r.expected).padStart(8)} ${String(r.matched).padStart(8)} ${String(r.extra).padStart(6)}`,
+  );
+  console.log(['scenario             expected  matched  extra', ...lines].join('\n'));
+});
+
+/** Replays one scenario against a PBX started from `configDir`; stops the PBX afterwards. */
+async function replayScenario(scenario: string, configDir: string) {
+  const pbx = await startPbx({ port: 0, configDir });
+  try {
+    const trace = loadTrace(TRACES, scenario);
+    const replay = await new Replay(trace, {
+      host: '127.0.0.1',
+      port: pbx.port,
+      stepTimeout: 15_000,
+      maxGap: 5_000,
+      secrets,
+    }).run();
+    return { replay, result: compare(trace, replay, RECORDED_PORT, pbx.port) };
+  } finally {
+    await pbx.stop();
+  }
+}
+
+describe('conformance harness', () => {
+  it('should fail a PBX whose dialplan differs from the recorded one', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'octostate-conformance-'));
+    try {
+      await writeFile(join(dir, 'manager.conf'), await readFile(join(CONFIG, 'manager.conf')));
+      const plan = await readFile(join(CONFIG, 'extensions.conf'), 'utf8');
+      await writeFile(
+        join(dir, 'extensions.conf'),
+        plan.replace('silence/1&hello-world&silence/1', 'hello-world'),
+      );
+      const { result } = await replayScenario('hello', dir);
+      expect(result.matched).toBeLessThan(result.expected);
+      expect(
+        result.divergences.some((d) => d.got === 'Event: Newexten' && /AppData/.test(d.detail)),
+      ).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.concurrent('embedded PBX conformance with the recorded Asterisk traces', () => {
+  for (const scenario of scenariosIn(TRACES)) {
+    it(`should reproduce the ${scenario} scenario`, { timeout: 90_000 }, async () => {
+      const { replay, result } = await replayScenario(scenario, CONFIG);
+      rows.push({
+        scenario,
+        expected: result.expected,
+        matched: result.matched,
+        extra: result.extra,
+      });
+      const problems = [
+        ...replay.issues.map((i) => `replay: ${i.text}`),
+        ...result.divergences.slice(0, 10).map(describeDivergence),
+      ];
+      expect(problems).toEqual([]);
+      expect(result.matched).toBe(result.expected);
+      expect(result.extra).toBe(0);
+    });
+  }
+});

@@ -290,6 +290,7 @@ export class AmiConnection implements AmiClient {
     } catch (error) {
       return refuse(asError(error));
     }
+    options?.onActionId?.(created.pending.id);
     if (waits) this.waiting.push(created.pending);
     else this.transmit(created.pending);
     return created.promise;

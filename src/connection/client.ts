@@ -50,6 +50,12 @@ export interface ActionOptions {
    * {@link AmiConnectionClosedError}.
    */
   idempotent?: boolean;
+  /**
+   * Called synchronously with the ActionID the action is sent with, before it is sent: for actions
+   * whose outcome arrives later in events carrying that ActionID (`OriginateResponse`), so that a
+   * listener is in place before the first such event can arrive.
+   */
+  onActionId?: (actionId: string) => void;
 }
 
 /**

@@ -43,6 +43,22 @@ describe('AmiConnection actions', () => {
     );
   });
 
+  it('should tell onActionId the ActionID before the action is sent', async () => {
+    const target = await server({
+      handlers: { Originate: (action, client) => client.respond(action, 'Success') },
+    });
+    const ami = connection(target);
+    await ami.connect();
+    const told: Array<{ id: string; sentBefore: number }> = [];
+    const response = await ami.action(
+      'Originate',
+      { Channel: 'Local/401@default', Async: true },
+      { onActionId: (id) => told.push({ id, sentBefore: target.received('Originate').length }) },
+    );
+    expect(told).toEqual([{ id: response.get('ActionID'), sentBefore: 0 }]);
+    expect(target.received('Originate').map((a) => a.id)).toEqual([told[0]!.id]);
+  });
+
   it('should send object fields in order, arrays as repeated keys, and skip undefined', async () => {
     const target = await server({
       handlers: { Originate: (action, client) => client.respond(action, 'Success') },

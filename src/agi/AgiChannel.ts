@@ -41,6 +41,7 @@ export interface GetDataResult {
  */
 export class AgiChannel {
   private queue: Promise<unknown> = Promise.resolve();
+  private running = 0;
 
   constructor(
     private readonly target: AgiChannelTarget,
@@ -69,8 +70,14 @@ export class AgiChannel {
     };
     // Checked now as well, so that a call on a channel outside AGI fails without waiting its turn.
     if (!this.target.inAgi()) return run();
-    const next = this.queue.then(run, run);
-    this.queue = next.catch(() => undefined);
+    // Sent at once when nothing is queued: an action issued right after (a PlayDTMF answering a
+    // WAIT FOR DIGIT) must reach Asterisk after the command, not before it.
+    const next = this.running === 0 ? run() : this.queue.then(run, run);
+    this.running += 1;
+    const done = (): void => {
+      this.running -= 1;
+    };
+    this.queue = next.then(done, done);
     return next;
   }
 

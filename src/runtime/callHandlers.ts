@@ -1,5 +1,5 @@
-import type { ChannelActorRef } from '../actors/supervisorMachine.js';
 import type { ChannelContext } from '../machines/channelContext.js';
+import type { Call } from './Call.js';
 
 /** Which calls a handler takes: by dialplan context/extension (and AGI), or by a predicate. */
 export type CallMatch =
@@ -13,8 +13,8 @@ export type CallMatch =
     }
   | ((channel: ChannelContext, state: string) => boolean);
 
-/** Called once per matching channel with its actor. May be async; errors go to the bus. */
-export type CallHandler = (channel: ChannelActorRef) => void | Promise<void>;
+/** Called once per matching channel with its {@link Call}. May be async; errors go to the bus. */
+export type CallHandler = (call: Call) => void | Promise<void>;
 
 interface Registration {
   readonly match: CallMatch;

@@ -1,13 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { type Actor, type ActorOptions, createActor, type Subscription, waitFor } from 'xstate';
 import { type ChannelActorRef, supervisorMachine } from '../actors/supervisorMachine.js';
+import { AgiCommandTracker } from '../agi/agiCommandTracker.js';
 import { AmiConnection, type AmiConnectionOptions } from '../connection/AmiConnection.js';
 import type { AmiClient } from '../connection/client.js';
 import { createEmitter, type Emitter } from '../connection/emitter.js';
 import type { AmiMessage } from '../connection/message.js';
+import { InvalidDtmfError, NoSuchCallError } from '../errors.js';
 import { getDefaultLogger, type Logger } from '../logger.js';
 import type { channelMachine } from '../machines/channelMachine.js';
 import { describeChannel } from '../machines/describeChannel.js';
+import { Call, isInAgi } from './Call.js';
 import { type CallHandler, CallHandlers, type CallMatch } from './callHandlers.js';
+import { OriginateTracker } from './originateTracker.js';
 import type { RuntimeEvents } from './runtimeEvents.js';
 
 /** How to reach Asterisk and how to run. */
@@ -27,7 +32,11 @@ export interface RuntimeOptions {
   readonly clock?: ActorOptions<typeof supervisorMachine>['clock'];
 }
 
-/** A thin Originate (issue 5 completes it: outcome, AGI correlation). */
+/**
+ * What to originate: a `channel` to call (`PJSIP/alice`, `Local/401@default`), connected once it
+ * answers either to a dialplan position (`context`/`exten`/`priority`) or to an application
+ * (`application`/`data`).
+ */
 export interface OriginateOptions {
   readonly channel: string;
   readonly context?: string;
@@ -39,6 +48,32 @@ export interface OriginateOptions {
   readonly callerId?: string;
   /** Ring timeout, ms. */
   readonly timeoutMs?: number;
+  /** How long to wait for Asterisk's `OriginateResponse`, ms (default: ring timeout + 60 s). */
+  readonly outcomeTimeoutMs?: number;
+}
+
+/** An Originate straight into AsyncAGI: the call's AGI session is driven by this runtime. */
+export type OriginateToAgiOptions = Omit<
+  OriginateOptions,
+  'application' | 'data' | 'context' | 'exten' | 'priority'
+> & {
+  /**
+   * The channel variable that correlates the call (default `AsyncOrigId`, which the shipped
+   * `manager.conf` lists in `channelvars`, so every channel event carries it).
+   */
+  readonly correlationVariable?: string;
+};
+
+/** Which live call a DTMF injection targets, and the digit. */
+export interface InjectDtmfOptions {
+  /** The extension the call is at (`403`). */
+  readonly exten: string;
+  /** Its dialplan context, when extensions repeat across contexts. */
+  readonly context?: string;
+  /** One of `0-9`, `*`, `#`, `A-D`. */
+  readonly digit: string;
+  /** Tone length, ms (default Asterisk's). */
+  readonly durationMs?: number;
 }
 
 /** The live channels, by Uniqueid or name. */
@@ -56,10 +91,29 @@ export interface Runtime {
   readonly bus: Emitter<RuntimeEvents>;
   /** The supervisor actor (system id `ami`), for inspection. */
   readonly supervisor: Actor<typeof supervisorMachine>;
+  /** The {@link Call} of a live (or lingering) channel, by Uniqueid. */
+  call(uniqueid: string): Call | undefined;
   /** Give matching calls to `handler` (first match wins, once per channel); returns an unsubscribe. */
   handle(match: CallMatch, handler: CallHandler): () => void;
-  /** Send an asynchronous `Originate`; resolves with Asterisk's response (queued or not). */
-  originate(options: OriginateOptions): Promise<AmiMessage>;
+  /**
+   * Originates a call and resolves, once Asterisk reports it answered (`OriginateResponse` with
+   * this originate's ActionID), with the originated channel's {@link Call}; rejects with an
+   * `OriginateError` naming the reason (`no-answer`, `busy`, `congestion`, `failed`...).
+   */
+  originate(options: OriginateOptions): Promise<Call>;
+  /**
+   * Originates a call straight into `AGI(agi:async)` and resolves with the originated channel's
+   * {@link Call} once its AGI session has started. On a Local channel whose dialplan also runs
+   * AsyncAGI both halves start AGI: the promise gets the originated half (`;1`); the other one goes
+   * to the registered handlers like any call, and is `call.peer`.
+   */
+  originateToAgi(options: OriginateToAgiOptions): Promise<Call>;
+  /**
+   * Plays a DTMF digit into the live call at an extension, as if the far end pressed it: with
+   * `PlayDTMF` on the other half of a Local pair, or with `Receive: true` on the channel itself.
+   * Resolves with the call it went to; rejects with an `AmiError` when no call is at that extension.
+   */
+  injectDtmf(options: InjectDtmfOptions): Promise<Call>;
   /** Resolves once connected and resynchronised (rejects if the runtime closes first). */
   ready(): Promise<void>;
   /** Stop supervising; closes the connection if the runtime opened it. */
@@ -83,6 +137,28 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const client = options.client ?? openConnection(options, logger);
   const bus = createEmitter<RuntimeEvents>();
   const handlers = new CallHandlers();
+  // AGI results and Originate outcomes are matched on the raw event stream, beside the supervisor.
+  const agi = new AgiCommandTracker(client);
+  const originates = new OriginateTracker(client);
+  const onAmiEvent = (event: AmiMessage): void => agi.handleEvent(event);
+  const onDisconnected = (): void => agi.clear('the AMI connection dropped');
+  client.bus.on('event', onAmiEvent);
+  client.bus.on('disconnected', onDisconnected);
+  const calls = new Map<string, Call>();
+  const lookupCall = (uniqueid: string): Call | undefined => {
+    const known = calls.get(uniqueid);
+    if (known) return known;
+    const ref = supervisor.getSnapshot().context.router.directory.get(uniqueid);
+    return ref ? callFor(uniqueid, ref) : undefined;
+  };
+  const callFor = (uniqueid: string, ref: ChannelActorRef): Call => {
+    let call = calls.get(uniqueid);
+    if (!call) {
+      call = new Call(ref, client, agi, lookupCall);
+      calls.set(uniqueid, call);
+    }
+    return call;
+  };
   const supervisor = createActor(supervisorMachine, {
     input: {
       client,
@@ -112,7 +188,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       if (!handler) return;
       claimed = true;
       try {
-        Promise.resolve(handler(ref)).catch((error: unknown) =>
+        Promise.resolve(handler(callFor(uniqueid, ref))).catch((error: unknown) =>
           reportError(error, `handler ${uniqueid}`),
         );
       } catch (error) {
@@ -150,6 +226,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   supervisor.on('removed', ({ uniqueid }) => {
     watching.get(uniqueid)?.unsubscribe();
     watching.delete(uniqueid);
+    calls.delete(uniqueid);
     bus.emit('removed', { uniqueid });
   });
   supervisor.on('bridge', ({ type: _type, ...change }) => bus.emit('bridge', change));
@@ -168,6 +245,86 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     client.connect().catch((error: unknown) => reportError(error, 'connect'));
   }
 
+  /** The live call at an extension: preferably one in AsyncAGI, then the dialplan half (`;2`). */
+  const callAtExtension = (exten: string, context: string | undefined): Call | undefined => {
+    const candidates = directory()
+      .refs()
+      .filter((ref) => {
+        const snapshot = ref.getSnapshot();
+        const position = snapshot.context.dialplan;
+        return (
+          snapshot.status === 'active' &&
+          position.exten === exten &&
+          (context === undefined || position.context === context)
+        );
+      });
+    const rank = (ref: ChannelActorRef): number =>
+      (isInAgi(ref.getSnapshot()) ? 0 : 2) +
+      (ref.getSnapshot().context.name.endsWith(';1') ? 1 : 0);
+    const best = candidates.sort((a, b) => rank(a) - rank(b))[0];
+    return best ? callFor(best.getSnapshot().context.uniqueid, best) : undefined;
+  };
+
+  /**
+   * Resolves with the Call of `uniqueid` once its actor exists (an `OriginateResponse` can come
+   * before the `Newchannel`) and `ready` holds; rejects if it hangs up first or time runs out.
+   */
+  const waitForCall = (
+    uniqueid: string,
+    ready: (call: Call) => boolean,
+    what: string,
+    timeoutMs = 30_000,
+  ): Promise<Call> =>
+    new Promise((resolve, reject) => {
+      let subscription: Subscription | undefined;
+      const finish = (outcome: () => void): true => {
+        bus.off('channel', onChannel);
+        subscription?.unsubscribe();
+        clearTimeout(timer);
+        outcome();
+        return true;
+      };
+      const check = (ref: ChannelActorRef): boolean => {
+        const call = callFor(uniqueid, ref);
+        if (ready(call)) return finish(() => resolve(call));
+        if (call.hungUp) {
+          return finish(() => reject(new NoSuchCallError(`${what}: ${call.name} hung up first`)));
+        }
+        return false;
+      };
+      const attach = (ref: ChannelActorRef): void => {
+        if (check(ref)) return;
+        subscription = ref.subscribe({
+          next: () => check(ref),
+          complete: () => check(ref),
+          error: () => {},
+        });
+      };
+      const onChannel = (event: RuntimeEvents['channel']): void => {
+        if (event.uniqueid !== uniqueid) return;
+        bus.off('channel', onChannel);
+        attach(event.ref);
+      };
+      const timer = setTimeout(() => {
+        finish(() =>
+          reject(new NoSuchCallError(`${what}: channel ${uniqueid} not ready in ${timeoutMs} ms`)),
+        );
+      }, timeoutMs);
+      timer.unref?.();
+      const existing = directory().get(uniqueid);
+      if (existing) attach(existing);
+      else bus.on('channel', onChannel);
+    });
+
+  const originate = async (options: OriginateOptions): Promise<Call> => {
+    const response = await originates.originate(
+      originateFields(options),
+      options.outcomeTimeoutMs ?? (options.timeoutMs ?? 30_000) + 60_000,
+    );
+    const uniqueid = response.get('Uniqueid') ?? '';
+    return waitForCall(uniqueid, () => true, 'originate');
+  };
+
   let closing: Promise<void> | undefined;
   return {
     bus,
@@ -183,8 +340,45 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           .refs()
           .filter((ref) => ref.getSnapshot().status === 'active'),
     },
+    call: lookupCall,
     handle: (match, handler) => handlers.add(match, handler),
-    originate: (originate) => client.action('Originate', originateFields(originate)),
+    originate,
+    originateToAgi: async (options) => {
+      const variable = options.correlationVariable ?? 'AsyncOrigId';
+      const call = await originate({
+        ...options,
+        application: 'AGI',
+        data: 'agi:async',
+        variables: { ...options.variables, [variable]: randomUUID() },
+      });
+      return waitForCall(call.uniqueid, (c) => c.inAgi, 'originateToAgi');
+    },
+    injectDtmf: async ({ exten, context, digit, durationMs }) => {
+      if (!/^[0-9*#A-D]$/i.test(digit)) {
+        throw new InvalidDtmfError(`Not a DTMF digit: ${JSON.stringify(digit)}`);
+      }
+      const call = callAtExtension(exten, context);
+      if (!call) {
+        throw new NoSuchCallError(
+          `No live call at extension ${context ? `${context}/` : ''}${exten}`,
+        );
+      }
+      // The other half of a Local pair sends the tone towards this half, which then receives it.
+      const peer = call.peer;
+      if (peer && !peer.hungUp) {
+        await client.action('PlayDTMF', {
+          Channel: peer.name,
+          Digit: digit,
+          ...(durationMs === undefined ? {} : { Duration: String(durationMs) }),
+        });
+      } else {
+        await call.playDtmf(digit, {
+          receive: true,
+          ...(durationMs === undefined ? {} : { durationMs }),
+        });
+      }
+      return call;
+    },
     ready: async () => {
       const snapshot = await waitFor(
         supervisor,
@@ -197,6 +391,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     close: () => {
       closing ??= (async () => {
         supervisor.send({ type: 'close' });
+        client.bus.off('event', onAmiEvent);
+        client.bus.off('disconnected', onDisconnected);
+        agi.clear('the runtime closed');
+        originates.close();
+        calls.clear();
         for (const subscription of watching.values()) subscription.unsubscribe();
         watching.clear();
         supervisor.stop();
@@ -229,8 +428,9 @@ function originateFields(options: OriginateOptions): Array<readonly [string, str
   add('Data', options.data);
   add('CallerID', options.callerId);
   add('Timeout', options.timeoutMs);
+  // The order the recorded client used (traces): Async, then one Variable line each.
+  fields.push(['Async', 'true']);
   for (const [name, value] of Object.entries(options.variables ?? {}))
     add('Variable', `${name}=${value}`);
-  fields.push(['Async', 'true']);
   return fields;
 }

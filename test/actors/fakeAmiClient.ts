@@ -1,5 +1,6 @@
 import type { AmiList } from '../../src/connection/actionTracker.js';
 import type {
+  ActionOptions,
   AmiClient,
   AmiConnectionEvents,
   AmiConnectionState,
@@ -31,11 +32,13 @@ export class FakeAmiClient implements AmiClient {
   listError: Error | undefined;
   private held: Array<() => void> = [];
 
-  async action(name: string, fields?: unknown): Promise<AmiMessage> {
+  async action(name: string, fields?: unknown, options?: ActionOptions): Promise<AmiMessage> {
     this.sent.push({ name, fields });
+    const actionId = String(this.sent.length);
+    options?.onActionId?.(actionId);
     return createMessage([
       ['Response', 'Success'],
-      ['ActionID', String(this.sent.length)],
+      ['ActionID', actionId],
     ]);
   }
 

@@ -27,11 +27,11 @@ describe('AGI environment', () => {
     expect(starts.length).toBeGreaterThan(0);
     for (const start of starts) {
       const env = decodeAgiEnv(start.get('Env')!);
-      expect(env.channel).toBe(start.get('Channel'));
-      expect(env.uniqueid).toBe(start.get('Uniqueid'));
-      expect(env.request).toBe('async');
-      expect(env.context).toBe('default');
-      expect(env.accountcode).toBe('');
+      expect(env.agi_channel).toBe(start.get('Channel'));
+      expect(env.agi_uniqueid).toBe(start.get('Uniqueid'));
+      expect(env.agi_request).toBe('async');
+      expect(env.agi_context).toBe('default');
+      expect(env.agi_accountcode).toBe('');
     }
   });
 

@@ -2,6 +2,7 @@ import type { Transport } from '../../src/connection/transport.js';
 import { readTimeline, type TimelineChunk } from '../support/traces.js';
 
 const ACTION_ID = /^ActionID: (.*)\r$/m;
+const COMMAND_ID = /^CommandID: (.*)\r$/m;
 
 /**
  * A fake {@link Transport} that plays a recorded Asterisk session back: it delivers the recorded
@@ -32,6 +33,11 @@ export class ReplayTransport implements Transport {
   constructor(
     trace: string,
     private readonly skip: (chunk: TimelineChunk) => boolean = () => false,
+    /**
+     * Answers for actions the recorded client never sent (a runtime's own `CoreShowChannels`
+     * resync): return the bytes Asterisk would answer with, or undefined to treat it as a mismatch.
+     */
+    private readonly synthesize: (sent: string) => string | undefined = () => undefined,
   ) {
     this.timeline = readTimeline(trace);
     setImmediate(() => this.play());
@@ -56,18 +62,30 @@ export class ReplayTransport implements Transport {
     // A client that sends several actions at once is ahead of the recording: catch up first.
     this.advance();
     const expected = this.timeline[this.position];
+    const recordedAction = /^Action: (.*)\r$/m.exec(expected?.data ?? '')?.[1];
+    const sentAction = /^Action: (.*)\r$/m.exec(text)?.[1];
+    const synthesized = sentAction !== recordedAction ? this.synthesize(text) : undefined;
+    if (synthesized !== undefined) {
+      setImmediate(() => this.deliver(Buffer.from(synthesized, 'utf8')));
+      return;
+    }
     if (expected?.dir !== 'tx') {
       this.mismatches.push({ expected: '(nothing: Asterisk was not waiting)', actual: text });
       return;
     }
-    const clientId = ACTION_ID.exec(text)?.[1];
-    const recordedId = ACTION_ID.exec(expected.data)?.[1];
-    if (clientId !== undefined && recordedId !== undefined) {
+    let normalised = text;
+    // ActionIDs and AGI CommandIDs are the client's own: map them to the recorded ones.
+    for (const [pattern, key] of [
+      [ACTION_ID, 'ActionID'],
+      [COMMAND_ID, 'CommandID'],
+    ] as const) {
+      const clientId = pattern.exec(text)?.[1];
+      const recordedId = pattern.exec(expected.data)?.[1];
+      if (clientId === undefined || recordedId === undefined) continue;
       this.recordedToClient.set(recordedId, clientId);
       this.clientToRecorded.set(clientId, recordedId);
+      normalised = normalised.replace(pattern, `${key}: ${recordedId}\r`);
     }
-    const normalised =
-      clientId === undefined ? text : text.replace(ACTION_ID, `ActionID: ${recordedId}\r`);
     this.sent.push(normalised);
     if (normalised !== expected.data)
       this.mismatches.push({ expected: expected.data, actual: text });
@@ -116,9 +134,9 @@ export class ReplayTransport implements Transport {
 
   private mapIds(text: string): string {
     if (this.recordedToClient.size === 0) return text;
-    return text.replace(/^ActionID: (.*)\r$/gm, (line, id: string) => {
+    return text.replace(/^(ActionID|CommandID): (.*)\r$/gim, (line, key: string, id: string) => {
       const mapped = this.recordedToClient.get(id);
-      return mapped === undefined ? line : `ActionID: ${mapped}\r`;
+      return mapped === undefined ? line : `${key}: ${mapped}\r`;
     });
   }
 

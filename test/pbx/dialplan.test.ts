@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { encodeAgiText } from '../../src/agi/agiEnv.js';
 import { agiWords } from '../../src/pbx/agi/commands.js';
-import { agiEncode } from '../../src/pbx/agi/encode.js';
 import { Channel } from '../../src/pbx/channels/Channel.js';
 import { substitute } from '../../src/pbx/dialplan/substitute.js';
 import { soundMs, soundSamples } from '../../src/pbx/sounds.js';
@@ -47,8 +47,8 @@ describe('substitute', () => {
 
 describe('AGI helpers', () => {
   it('should URL-encode like the recorded AsyncAGI events', () => {
-    expect(agiEncode('200 result=0\n')).toBe('200%20result%3D0%0A');
-    expect(agiEncode('agi_channel: Local/403@default-00000001;2')).toBe(
+    expect(encodeAgiText('200 result=0\n')).toBe('200%20result%3D0%0A');
+    expect(encodeAgiText('agi_channel: Local/403@default-00000001;2')).toBe(
       'agi_channel%3A%20Local%2F403%40default-00000001%3B2',
     );
   });

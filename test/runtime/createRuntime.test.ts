@@ -88,7 +88,7 @@ describe('createRuntime', () => {
     const { client, runtime } = start();
     const taken: string[] = [];
     runtime.handle({ context: 'default', exten: '403', inAgi: true }, (channel) => {
-      taken.push(channel.id);
+      taken.push(channel.uniqueid);
     });
     client.connect();
     await runtime.ready();
@@ -151,24 +151,71 @@ describe('createRuntime', () => {
     await runtime.close();
   });
 
-  it('should send a thin asynchronous Originate', async () => {
+  it('should originate, then resolve with the Call once its OriginateResponse and channel arrive', async () => {
     const { client, runtime } = start();
     client.connect();
-    await runtime.originate({
+    await runtime.ready();
+    const placed = runtime.originate({
       channel: 'Local/401@default',
       application: 'Wait',
       data: '5',
       variables: { AsyncOrigId: 'abc' },
     });
+    await Promise.resolve();
     expect(client.sent.at(-1)).toEqual({
       name: 'Originate',
       fields: [
         ['Channel', 'Local/401@default'],
         ['Application', 'Wait'],
         ['Data', '5'],
-        ['Variable', 'AsyncOrigId=abc'],
         ['Async', 'true'],
+        ['Variable', 'AsyncOrigId=abc'],
       ],
+    });
+    const actionId = String(client.sent.length);
+    // Another session's outcome first: it must not settle ours.
+    client.event([
+      ['Event', 'OriginateResponse'],
+      ['ActionID', 'someone-else-7'],
+      ['Response', 'Failure'],
+      ['Reason', '0'],
+      ['Uniqueid', '<unknown>'],
+    ]);
+    // As under load, the OriginateResponse comes before the channel's Newchannel.
+    client.event([
+      ['Event', 'OriginateResponse'],
+      ['ActionID', actionId],
+      ['Response', 'Success'],
+      ['Channel', 'Local/401@default-00000000;1'],
+      ['Reason', '4'],
+      ['Uniqueid', '1795808402.0'],
+    ]);
+    client.emit(traceMessages('hello').find((m) => m.name === 'Newchannel')!);
+    const call = await placed;
+    expect(call.uniqueid).toBe('1795808402.0');
+    expect(call.name).toBe('Local/401@default-00000000;1');
+    expect(runtime.call('1795808402.0')).toBe(call);
+    await runtime.close();
+  });
+
+  it('should reject an Originate with the reason Asterisk gives', async () => {
+    const { client, runtime } = start();
+    client.connect();
+    await runtime.ready();
+    const placed = runtime.originate({ channel: 'PJSIP/busy', application: 'Wait', data: '1' });
+    await Promise.resolve();
+    client.event([
+      ['Event', 'OriginateResponse'],
+      ['ActionID', String(client.sent.length)],
+      ['Response', 'Failure'],
+      ['Channel', 'PJSIP/busy'],
+      ['Reason', '5'],
+      ['Uniqueid', '<unknown>'],
+    ]);
+    await expect(placed).rejects.toMatchObject({
+      name: 'OriginateError',
+      reason: 'busy',
+      reasonCode: 5,
     });
     await runtime.close();
   });

@@ -1,9 +1,9 @@
+import { encodeAgiText } from '../../agi/agiEnv.js';
 import type { Channel } from '../channels/Channel.js';
 import type { Application } from '../dialplan/applications/types.js';
 import type { Pbx } from '../Pbx.js';
 import { AsyncAgiSession } from './AsyncAgi.js';
 import { runAgiCommand } from './commands.js';
-import { agiEncode } from './encode.js';
 
 /** res_agi checks the queue of an idle AsyncAGI channel every 100 ms. */
 const POLL_MS = 100;
@@ -57,7 +57,7 @@ export const agi: Application = async (pbx, ch, data) => {
   }
   const session = new AsyncAgiSession();
   ch.agi = session;
-  pbx.channelEvent('AsyncAGIStart', 'agi', ch, [['Env', agiEncode(agiEnvironment(ch))]]);
+  pbx.channelEvent('AsyncAGIStart', 'agi', ch, [['Env', encodeAgiText(agiEnvironment(ch))]]);
   let status: 'SUCCESS' | 'HANGUP' = 'SUCCESS';
   try {
     for (;;) {
@@ -109,7 +109,7 @@ async function execute(pbx: Pbx, ch: Channel, command: string, clientId: string)
     ],
   ]);
   pbx.channelEvent('AsyncAGIExec', 'agi', ch, [
-    ['Result', agiEncode(`${r.line}\n`)],
+    ['Result', encodeAgiText(`${r.line}\n`)],
     ['CommandId', clientId],
   ]);
   return r.after ?? ('next' as const);

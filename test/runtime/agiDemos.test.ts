@@ -1,0 +1,195 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { serveAgiHello } from '../../examples/agihello.js';
+import { type DtmfDemoResult, serveDtmf } from '../../examples/dtmf.js';
+import { inject, serveEcho } from '../../examples/dtmf-inject.js';
+import { origHello } from '../../examples/orighello.js';
+import { AmiConnection } from '../../src/connection/AmiConnection.js';
+import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
+import type { Call } from '../../src/runtime/Call.js';
+import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
+import { startDtmfInjectionServer } from '../../src/runtime/dtmfInjectionServer.js';
+
+/**
+ * Every AsyncAGI demo, end to end on the embedded PBX over TCP: what AGI commands reached the PBX
+ * (seen by a second AMI session, as `AGIExecStart`) and what the demo got back.
+ */
+
+const silent = pino({ level: 'silent' });
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Setup {
+  pbx: PbxHandle;
+  runtime: Runtime;
+  /** `Command` of every AGIExecStart, per channel, in order. */
+  commands: Map<string, string[]>;
+}
+
+async function setUp(): Promise<Setup> {
+  const pbx = await startPbx({
+    port: 0,
+    phones: [
+      { name: 'alice', ringMs: 200 },
+      { name: 'bob', behaviour: 'busy', ringMs: 100 },
+      { name: 'carol', behaviour: 'no-answer' },
+    ],
+  });
+  cleanups.push(() => pbx.stop());
+  const url = pbx.url.replace('ami://', 'ami://manager:secret@');
+  const watcher = AmiConnection.fromUrl(url, { logger: silent, reconnect: false });
+  cleanups.push(() => watcher.close());
+  const commands = new Map<string, string[]>();
+  watcher.bus.on('event', (event) => {
+    if (event.name !== 'AGIExecStart') return;
+    const channel = event.get('Channel') ?? '';
+    commands.set(channel, [...(commands.get(channel) ?? []), event.get('Command') ?? '']);
+  });
+  await watcher.connect();
+  const runtime = createRuntime({ url, logger: silent, lingerMs: 100 });
+  cleanups.push(() => runtime.close());
+  await runtime.ready();
+  return { pbx, runtime, commands };
+}
+
+describe('AsyncAGI demos on the embedded PBX', () => {
+  it('agihello: should answer, stream hello-world and hang up a call to 403', async () => {
+    const { pbx, runtime, commands } = await setUp();
+    const served = new Promise<Call>((resolve) => serveAgiHello(runtime, resolve));
+    const phone = pbx.phoneCall('alice', '403');
+    const call = await served;
+    expect(call.name).toBe(phone);
+    const end = await call.waitForHangup();
+    expect(commands.get(phone)).toEqual(['ANSWER', 'STREAM FILE hello-world ""', 'HANGUP']);
+    expect(end.cause).toBe(0);
+    expect(pbx.channels()).toEqual([]);
+  });
+
+  it('orighello: should originate into AsyncAGI, then play hello-world on the answered call', async () => {
+    const { runtime, commands } = await setUp();
+    const call = await origHello(runtime, 'PJSIP/alice');
+    expect(call.name).toMatch(/^PJSIP\/alice-/);
+    // The correlation variable was set on the channel by the Originate.
+    expect(call.context.variables.AsyncOrigId).toMatch(/^[0-9a-f-]{36}$/);
+    await call.waitForHangup();
+    expect(commands.get(call.name)).toEqual(['STREAM FILE hello-world ""', 'HANGUP']);
+  });
+
+  it('dtmf: should beep, capture 5 digits from DTMF events and say each back', async () => {
+    const { pbx, runtime, commands } = await setUp();
+    const done = new Promise<DtmfDemoResult>((resolve) => {
+      serveDtmf(runtime, resolve, {
+        onBeep: (call) =>
+          void pbx.sendDigits(call.name, '12345', { receive: true, durationMs: 80 }),
+      });
+    });
+    const phone = pbx.phoneCall('alice', '403');
+    const result = await done;
+    expect([result.digits, result.reason]).toEqual(['12345', 'max']);
+    expect(commands.get(phone)).toEqual([
+      'ANSWER',
+      'STREAM FILE beep ""',
+      'SAY DIGITS 1 ""',
+      'SAY DIGITS 2 ""',
+      'SAY DIGITS 3 ""',
+      'SAY DIGITS 4 ""',
+      'SAY DIGITS 5 ""',
+      'HANGUP',
+    ]);
+  });
+
+  it('dtmf-inject: should play injected digits into the call at an extension over HTTP', async () => {
+    const { pbx, runtime, commands } = await setUp();
+    const token = 'a-token-of-24-characters';
+    const http = await startDtmfInjectionServer({ runtime, token });
+    cleanups.push(() => http.close());
+    const heard: string[] = [];
+    const ready = new Promise<Call>((resolve) =>
+      serveEcho(runtime, { onReady: resolve, onDigit: (_, digit) => heard.push(digit) }),
+    );
+    const phone = pbx.phoneCall('alice', '403');
+    const call = await ready;
+    expect(await inject(http.url, token, { extension: '403', digit: '7' })).toEqual({
+      status: 200,
+      body: { ok: true, channel: phone, uniqueid: call.uniqueid },
+    });
+    expect(await inject(http.url, token, { extension: '403', digit: '*' })).toMatchObject({
+      status: 200,
+    });
+    expect(await inject(http.url, token, { extension: '403', digit: '#' })).toMatchObject({
+      status: 200,
+    });
+    await call.waitForHangup();
+    expect(heard).toEqual(['7', '*']);
+    expect(commands.get(phone)).toEqual(['ANSWER', 'SAY DIGITS 7 ""', 'SAY DIGITS * ""', 'HANGUP']);
+  });
+});
+
+describe('originate on the embedded PBX', () => {
+  it('should reject with the reason: busy, no answer, no such channel', async () => {
+    const { runtime } = await setUp();
+    await expect(
+      runtime.originate({ channel: 'PJSIP/bob', application: 'Wait', data: '1' }),
+    ).rejects.toMatchObject({
+      name: 'OriginateError',
+      reason: 'busy',
+    });
+    await expect(
+      runtime.originate({ channel: 'PJSIP/carol', application: 'Wait', data: '1', timeoutMs: 500 }),
+    ).rejects.toMatchObject({ name: 'OriginateError', reason: 'no-answer' });
+    await expect(
+      runtime.originate({ channel: 'Local/999@default', application: 'Wait', data: '1' }),
+    ).rejects.toMatchObject({
+      name: 'OriginateError',
+      reason: 'failed',
+    });
+  });
+
+  it('should resolve originateToAgi with the originated ;1 half when both halves start AGI', async () => {
+    const { runtime, commands } = await setUp();
+    // 403 runs AGI(agi:async) on the ;2 half: someone must answer it for ;1 to be answered.
+    const other = new Promise<Call>((resolve) =>
+      runtime.handle({ exten: '403', inAgi: true }, async (call) => {
+        if (call.name.endsWith(';1')) return;
+        await call.answer();
+        resolve(call);
+        await call.waitForDigit(-1).catch(() => undefined);
+      }),
+    );
+    const call = await runtime.originateToAgi({ channel: 'Local/403@default' });
+    expect(call.name).toMatch(/^Local\/403@default-[0-9a-f]{8};1$/);
+    expect(call.inAgi).toBe(true);
+    const second = await other;
+    expect(call.peer).toBe(second);
+    expect(second.name).toBe(call.name.replace(';1', ';2'));
+    // Both halves carry the correlation variable.
+    expect(second.context.variables.AsyncOrigId).toBe(call.context.variables.AsyncOrigId);
+    await call.streamFile('beep');
+    await call.hangup();
+    await Promise.all([call.waitForHangup(), second.waitForHangup()]);
+    expect(commands.get(call.name)).toEqual(['STREAM FILE beep ""', 'HANGUP']);
+    expect(commands.get(second.name)).toEqual(['ANSWER', 'WAIT FOR DIGIT -1']);
+  });
+});
+
+describe('AGI failures on the embedded PBX', () => {
+  it('should reject unknown commands, commands outside AGI, and commands cut by a hang-up', async () => {
+    const { pbx, runtime } = await setUp();
+    const served = new Promise<Call>((resolve) =>
+      runtime.handle({ exten: '403', inAgi: true }, resolve),
+    );
+    const phone = pbx.phoneCall('alice', '403');
+    const call = await served;
+    await expect(call.command('FLY TO THE MOON')).rejects.toMatchObject({
+      name: 'AgiInvalidCommandError',
+      code: 510,
+    });
+    const waiting = call.waitForDigit(-1);
+    pbx.hangup(phone);
+    await expect(waiting).rejects.toMatchObject({ name: 'AgiSessionEndedError' });
+    await call.waitForHangup();
+    await expect(call.answer()).rejects.toMatchObject({ name: 'AgiNotInAgiError' });
+  });
+});

@@ -28,7 +28,6 @@ export {
   type SupervisorInput,
   supervisorMachine,
 } from '../actors/supervisorMachine.js';
-export { decodeAgiEnv } from '../machines/agiEnv.js';
 export {
   type AgiInfo,
   absorbEvent,
@@ -60,13 +59,29 @@ export {
   type LineState,
   lineStateOf,
 } from '../machines/channelMachine.js';
+export {
+  type CollectDigitsEvent,
+  type CollectDigitsInput,
+  type CollectDigitsOutput,
+  type CollectDigitsReason,
+  collectDigitsMachine,
+} from '../machines/collectDigitsMachine.js';
 export { describeChannel } from '../machines/describeChannel.js';
+export { Call, isInAgi } from './Call.js';
 export { type CallHandler, CallHandlers, type CallMatch } from './callHandlers.js';
 export {
   type ChannelLookup,
   createRuntime,
+  type InjectDtmfOptions,
   type OriginateOptions,
+  type OriginateToAgiOptions,
   type Runtime,
   type RuntimeOptions,
 } from './createRuntime.js';
+export {
+  type DtmfInjectionServer,
+  type DtmfInjectionServerOptions,
+  startDtmfInjectionServer,
+} from './dtmfInjectionServer.js';
+export { OriginateTracker } from './originateTracker.js';
 export type { RuntimeEvents } from './runtimeEvents.js';

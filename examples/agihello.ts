@@ -2,23 +2,62 @@
  * agihello: every call that reaches extension 403 (`AGI(agi:async)`) is answered, hears
  * hello-world, and is hung up, all over the one AMI connection.
  *
+ * The call logic is a statechart ({@link helloCall}) whose states invoke AGI services; the runtime
+ * runs one actor of it per matching call and stops it when the call is gone.
+ *
  * On the embedded PBX (default) a simulated phone, alice, calls 403 once and the demo ends when
  * that call is over. With `ASTERISK_AMI_URL` it serves every call to 403 until Ctrl-C.
  *
  *   npx tsx examples/agihello.ts
  */
+import { setup } from 'xstate';
+import { agiServices } from '../src/machines/agiServices.js';
 import type { Call } from '../src/runtime/Call.js';
 import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
 import { demoBackend, isMain, say } from './support/backend.js';
 
-/** Registers the hello handler on extension 403; returns the function that unregisters it. */
-export function serveAgiHello(runtime: Runtime, onCall?: (call: Call) => void): () => void {
-  return runtime.handle({ exten: '403', inAgi: true }, async (call) => {
-    onCall?.(call);
-    await call.answer();
-    await call.streamFile('hello-world');
-    await call.hangup();
-  });
+/** Answer, play hello-world, hang up; a hang-up by the caller at any point ends it too. */
+export const helloCall = setup({
+  types: { context: {} as { call: Call }, input: {} as { call: Call } },
+  actors: agiServices,
+}).createMachine({
+  id: 'helloCall',
+  context: ({ input }) => ({ call: input.call }),
+  initial: 'answering',
+  states: {
+    answering: {
+      invoke: {
+        src: 'answer',
+        input: ({ context }) => ({ call: context.call }),
+        onDone: 'greeting',
+        onError: 'gone',
+      },
+    },
+    greeting: {
+      invoke: {
+        src: 'streamFile',
+        input: ({ context }) => ({ call: context.call, file: 'hello-world' }),
+        onDone: 'hangingUp',
+        onError: 'gone',
+      },
+    },
+    hangingUp: {
+      invoke: {
+        src: 'hangup',
+        input: ({ context }) => ({ call: context.call }),
+        onDone: 'done',
+        onError: 'gone',
+      },
+    },
+    done: { type: 'final' },
+    /** The caller hung up (or AGI ended) before we were through. */
+    gone: { type: 'final' },
+  },
+});
+
+/** Runs {@link helloCall} for every call that reaches 403 in AsyncAGI; returns the unregister function. */
+export function serveAgiHello(runtime: Runtime): () => void {
+  return runtime.handle({ exten: '403', inAgi: true }, helloCall);
 }
 
 if (isMain(import.meta.url)) {
@@ -28,20 +67,19 @@ if (isMain(import.meta.url)) {
   runtime.bus.on('error', ({ error, during }) =>
     say(started, `error during ${during}: ${String(error)}`),
   );
-  const finished = new Promise<void>((resolve) => {
-    serveAgiHello(runtime, (call) => {
-      say(started, `${call.name} reached 403 in AsyncAGI: ANSWER, STREAM FILE hello-world, HANGUP`);
-      call.waitForHangup().then((end) => {
-        say(started, `${end.name} hung up: ${end.causeText} (${end.cause})`);
-        resolve();
-      });
-    });
-  });
+  runtime.bus.on('channelState', ({ name, state }) => say(started, `${name} is ${state}`));
+  serveAgiHello(runtime);
   await runtime.ready();
   say(started, `connected to ${backend.pbx ? 'the embedded PBX' : 'Asterisk'}`);
   if (backend.pbx) {
-    backend.pbx.phoneCall('alice', '403');
-    await finished;
+    const phone = backend.pbx.phoneCall('alice', '403');
+    await new Promise<void>((resolve) =>
+      runtime.bus.on('hangup', ({ output }) => {
+        if (output.name !== phone) return;
+        say(started, `${output.name} hung up: ${output.causeText} (${output.cause})`);
+        resolve();
+      }),
+    );
     await runtime.close();
     await backend.stop();
   } else {

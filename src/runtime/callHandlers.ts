@@ -1,3 +1,4 @@
+import type { ActorLogic } from 'xstate';
 import type { ChannelContext } from '../machines/channelContext.js';
 import type { Call } from './Call.js';
 
@@ -13,8 +14,18 @@ export type CallMatch =
     }
   | ((channel: ChannelContext, state: string) => boolean);
 
-/** Called once per matching channel with its {@link Call}. May be async; errors go to the bus. */
-export type CallHandler = (call: Call) => void | Promise<void>;
+/**
+ * Call logic: actor logic (typically a state machine) started once per matching call with input
+ * `{ call }`; its invoked services (see `agiServices`) drive the call.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: call logic of any snapshot, events and system must fit; only the input is fixed.
+export type CallLogic = ActorLogic<any, any, { call: Call }, any, any>;
+
+/**
+ * What takes a matching call: a function called once with its {@link Call} (may be async; errors
+ * go to the bus), or {@link CallLogic} run as an actor for the call.
+ */
+export type CallHandler = ((call: Call) => void | Promise<void>) | CallLogic;
 
 interface Registration {
   readonly match: CallMatch;

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type Actor, type ActorOptions, createActor, type Subscription, waitFor } from 'xstate';
+import {
+  type Actor,
+  type ActorOptions,
+  type AnyActorRef,
+  createActor,
+  type Subscription,
+  waitFor,
+} from 'xstate';
 import { type ChannelActorRef, supervisorMachine } from '../actors/supervisorMachine.js';
 import { AgiCommandTracker } from '../agi/agiCommandTracker.js';
 import { AmiConnection, type AmiConnectionOptions } from '../connection/AmiConnection.js';
@@ -11,7 +18,7 @@ import { getDefaultLogger, type Logger } from '../logger.js';
 import type { channelMachine } from '../machines/channelMachine.js';
 import { describeChannel } from '../machines/describeChannel.js';
 import { Call, isInAgi } from './Call.js';
-import { type CallHandler, CallHandlers, type CallMatch } from './callHandlers.js';
+import { type CallHandler, CallHandlers, type CallLogic, type CallMatch } from './callHandlers.js';
 import { OriginateTracker } from './originateTracker.js';
 import type { RuntimeEvents } from './runtimeEvents.js';
 
@@ -93,7 +100,13 @@ export interface Runtime {
   readonly supervisor: Actor<typeof supervisorMachine>;
   /** The {@link Call} of a live (or lingering) channel, by Uniqueid. */
   call(uniqueid: string): Call | undefined;
-  /** Give matching calls to `handler` (first match wins, once per channel); returns an unsubscribe. */
+  /** The actor running call logic for a channel (see `handle`), while it runs: for inspection. */
+  flow(uniqueid: string): AnyActorRef | undefined;
+  /**
+   * Give matching calls to `handler` (first match wins, once per channel): a function called with
+   * the {@link Call}, or call logic (a machine with input `{ call }`, e.g. built on `agiServices`)
+   * run as an actor for that call. Returns a function that unregisters it.
+   */
   handle(match: CallMatch, handler: CallHandler): () => void;
   /**
    * Originates a call and resolves, once Asterisk reports it answered (`OriginateResponse` with
@@ -176,6 +189,30 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     bus.emit('error', { error, during });
   };
 
+  /** Call-flow actors started by `handle(match, logic)`, by Uniqueid, until done or removed. */
+  const flows = new Map<string, AnyActorRef>();
+  const stopFlow = (uniqueid: string): void => {
+    flows.get(uniqueid)?.stop();
+    flows.delete(uniqueid);
+  };
+  /**
+   * Runs an application's call logic (a machine taking `{ call }`) for one call. It outlives the
+   * hang-up by the channel's linger, so it can react to it (its pending AGI services reject), and is
+   * stopped when the channel is removed, if it has not finished by then.
+   */
+  const runCallLogic = (logic: CallLogic, call: Call): void => {
+    const actor = createActor(logic, { input: { call } });
+    flows.set(call.uniqueid, actor);
+    actor.subscribe({
+      complete: () => flows.delete(call.uniqueid),
+      error: (error) => {
+        flows.delete(call.uniqueid);
+        reportError(error, `call logic ${call.uniqueid}`);
+      },
+    });
+    actor.start();
+  };
+
   /** Follow one channel: state labels to the bus, and to a handler once one matches. */
   const watch = (uniqueid: string, ref: ChannelActorRef) => {
     let previous = describeChannel(ref.getSnapshot());
@@ -187,8 +224,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const handler = handlers.find(snapshot.context, previous);
       if (!handler) return;
       claimed = true;
+      const call = callFor(uniqueid, ref);
+      if (typeof handler !== 'function') {
+        runCallLogic(handler, call);
+        return;
+      }
       try {
-        Promise.resolve(handler(callFor(uniqueid, ref))).catch((error: unknown) =>
+        Promise.resolve(handler(call)).catch((error: unknown) =>
           reportError(error, `handler ${uniqueid}`),
         );
       } catch (error) {
@@ -227,6 +269,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     watching.get(uniqueid)?.unsubscribe();
     watching.delete(uniqueid);
     calls.delete(uniqueid);
+    stopFlow(uniqueid);
     bus.emit('removed', { uniqueid });
   });
   supervisor.on('bridge', ({ type: _type, ...change }) => bus.emit('bridge', change));
@@ -341,6 +384,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           .filter((ref) => ref.getSnapshot().status === 'active'),
     },
     call: lookupCall,
+    flow: (uniqueid) => flows.get(uniqueid),
     handle: (match, handler) => handlers.add(match, handler),
     originate,
     originateToAgi: async (options) => {
@@ -396,6 +440,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         agi.clear('the runtime closed');
         originates.close();
         calls.clear();
+        for (const uniqueid of [...flows.keys()]) stopFlow(uniqueid);
         for (const subscription of watching.values()) subscription.unsubscribe();
         watching.clear();
         supervisor.stop();

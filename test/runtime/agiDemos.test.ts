@@ -55,15 +55,28 @@ async function setUp(): Promise<Setup> {
 }
 
 describe('AsyncAGI demos on the embedded PBX', () => {
-  it('agihello: should answer, stream hello-world and hang up a call to 403', async () => {
+  it('agihello: should run the hello statechart on a call to 403, then leave nothing behind', async () => {
     const { pbx, runtime, commands } = await setUp();
-    const served = new Promise<Call>((resolve) => serveAgiHello(runtime, resolve));
+    serveAgiHello(runtime);
+    const flows: string[] = [];
+    runtime.bus.on('channelState', ({ uniqueid, state }) => {
+      const flow = runtime.flow(uniqueid);
+      if (state.includes('inAgi') && flow) flows.push(String(flow.getSnapshot().value));
+    });
     const phone = pbx.phoneCall('alice', '403');
-    const call = await served;
-    expect(call.name).toBe(phone);
-    const end = await call.waitForHangup();
+    const ended = await new Promise<{ uniqueid: string; cause: number }>((resolve) =>
+      runtime.bus.on('hangup', ({ uniqueid, output }) => {
+        if (output.name === phone) resolve({ uniqueid, cause: output.cause });
+      }),
+    );
     expect(commands.get(phone)).toEqual(['ANSWER', 'STREAM FILE hello-world ""', 'HANGUP']);
-    expect(end.cause).toBe(0);
+    expect(ended.cause).toBe(0);
+    // The flow actor was running while the call was in AGI, and is gone once the call is.
+    expect(flows.length).toBeGreaterThan(0);
+    await new Promise<void>((resolve) =>
+      runtime.bus.on('removed', ({ uniqueid }) => uniqueid === ended.uniqueid && resolve()),
+    );
+    expect(runtime.flow(ended.uniqueid)).toBeUndefined();
     expect(pbx.channels()).toEqual([]);
   });
 

@@ -29,6 +29,11 @@ export {
   supervisorMachine,
 } from '../actors/supervisorMachine.js';
 export {
+  type AgiServiceInput,
+  agiServices,
+  type DigitCollectingCall,
+} from '../machines/agiServices.js';
+export {
   type AgiInfo,
   absorbEvent,
   type ChannelContext,

@@ -3,19 +3,18 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import type { AmiMessage } from '../../src/connection/message.js';
 import { AmiActionError } from '../../src/errors.js';
-import { findLiveAsterisk } from './liveAsterisk.js';
+import { liveTarget } from './liveTarget.js';
 
 /**
  * The live suite: the same guarantees as the scripted-server tests, against a real Asterisk running
  * `asterisk-etc/`. It runs when ASTERISK_AMI_URL is set or Docker can start one, and says why not.
  */
-const { live, reason } = await findLiveAsterisk();
-if (!live) console.warn(`[live suite] skipped: ${reason}`);
+const { url, reason } = liveTarget();
 
-describe.skipIf(!live)(`a real Asterisk (${reason})`, () => {
+describe.skipIf(!url)(`a real Asterisk (${reason})`, () => {
   const opened: AmiConnection[] = [];
   const open = async (authType: 'plain' | 'md5' = 'plain'): Promise<AmiConnection> => {
-    const ami = AmiConnection.fromUrl(live!.url, { authType, reconnect: false });
+    const ami = AmiConnection.fromUrl(url!, { authType, reconnect: false });
     opened.push(ami);
     await ami.connect();
     return ami;
@@ -23,7 +22,6 @@ describe.skipIf(!live)(`a real Asterisk (${reason})`, () => {
 
   afterAll(async () => {
     await Promise.allSettled(opened.map((ami) => ami.close()));
-    await live?.stop();
   });
 
   it('should log in with the plain secret and answer Ping', async () => {

@@ -79,15 +79,13 @@ export const collectDigitsMachine = setup({
     digits: '',
     reason: 'timeout',
   }),
-  initial: 'waiting',
+  initial: 'listening',
   on: {
     HANGUP: { target: '.done', actions: { type: 'endWith', params: { reason: 'hangup' } } },
   },
   states: {
-    waiting: {
-      after: {
-        firstDigit: { target: 'done', actions: { type: 'endWith', params: { reason: 'timeout' } } },
-      },
+    listening: {
+      initial: 'waiting',
       on: {
         DIGIT: [
           {
@@ -100,29 +98,27 @@ export const collectDigitsMachine = setup({
             target: 'done',
             actions: ['append', { type: 'endWith', params: { reason: 'max' } }],
           },
-          { target: 'collecting', actions: 'append' },
+          // Entering `collecting` afresh at every key restarts the inter-digit timer.
+          { target: '.collecting', reenter: true, actions: 'append' },
         ],
       },
-    },
-    collecting: {
-      after: {
-        nextDigit: { target: 'done', actions: { type: 'endWith', params: { reason: 'timeout' } } },
-      },
-      on: {
-        DIGIT: [
-          {
-            guard: 'isTerminator',
-            target: 'done',
-            actions: { type: 'endWith', params: { reason: 'terminator' } },
+      states: {
+        waiting: {
+          after: {
+            firstDigit: {
+              target: '#collectDigits.done',
+              actions: { type: 'endWith', params: { reason: 'timeout' } },
+            },
           },
-          {
-            guard: 'fillsUp',
-            target: 'done',
-            actions: ['append', { type: 'endWith', params: { reason: 'max' } }],
+        },
+        collecting: {
+          after: {
+            nextDigit: {
+              target: '#collectDigits.done',
+              actions: { type: 'endWith', params: { reason: 'timeout' } },
+            },
           },
-          // Re-entering restarts the inter-digit timer.
-          { target: 'collecting', reenter: true, actions: 'append' },
-        ],
+        },
       },
     },
     done: { type: 'final' },

@@ -78,11 +78,13 @@ const model = setup({
     end: assign((_, params: { reason: CollectDigitsReason }) => ({ reason: params.reason })),
   },
 }).createMachine({
+  id: 'model',
   context: { digits: '', reason: '' },
-  initial: 'waiting',
+  initial: 'typing',
   on: { HANGUP: { target: '.done', actions: { type: 'end', params: { reason: 'hangup' } } } },
   states: {
-    waiting: {
+    typing: {
+      initial: 'waiting',
       on: {
         DIGIT: [
           {
@@ -95,27 +97,26 @@ const model = setup({
             target: 'done',
             actions: ['take', { type: 'end', params: { reason: 'max' } }],
           },
-          { target: 'collecting', actions: 'take' },
+          { target: '.collecting', actions: 'take' },
         ],
-        FIRST_TIMEOUT: { target: 'done', actions: { type: 'end', params: { reason: 'timeout' } } },
       },
-    },
-    collecting: {
-      on: {
-        DIGIT: [
-          {
-            guard: 'isHash',
-            target: 'done',
-            actions: { type: 'end', params: { reason: 'terminator' } },
+      states: {
+        waiting: {
+          on: {
+            FIRST_TIMEOUT: {
+              target: '#model.done',
+              actions: { type: 'end', params: { reason: 'timeout' } },
+            },
           },
-          {
-            guard: 'fills',
-            target: 'done',
-            actions: ['take', { type: 'end', params: { reason: 'max' } }],
+        },
+        collecting: {
+          on: {
+            NEXT_TIMEOUT: {
+              target: '#model.done',
+              actions: { type: 'end', params: { reason: 'timeout' } },
+            },
           },
-          { target: 'collecting', actions: 'take' },
-        ],
-        NEXT_TIMEOUT: { target: 'done', actions: { type: 'end', params: { reason: 'timeout' } } },
+        },
       },
     },
     done: { type: 'final' },
@@ -229,4 +230,23 @@ describe('collectDigits (model-based)', () => {
       if (path.state.status === 'done') await collecting;
     });
   }
+});
+
+describe('collectDigits timers', () => {
+  it('should restart the inter-digit timeout at every key', async () => {
+    vi.useFakeTimers();
+    const { call, press } = liveCall();
+    let outcome: CollectDigitsOutput | undefined;
+    void call.collectDigits(INPUT).then((output) => {
+      outcome = output;
+    });
+    press('1');
+    await vi.advanceTimersByTimeAsync(1000);
+    press('2');
+    await vi.advanceTimersByTimeAsync(1000);
+    // 2,000 ms since the first key, but only 1,000 since the last: still collecting.
+    expect(outcome).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(500);
+    expect(outcome).toEqual({ digits: '12', reason: 'timeout' });
+  });
 });

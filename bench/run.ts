@@ -1,13 +1,15 @@
 /**
  * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
- * Run one with `npm run bench -- parser` (names: parser, and those others register below).
+ * Run one with `npm run bench -- parser` (names: parser, routing, pbx).
  */
 import { runParserBench } from './parser.bench.js';
+import { runPbxBench } from './pbx.bench.js';
 import { runRoutingBench } from './routing.bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   parser: runParserBench,
   routing: runRoutingBench,
+  pbx: runPbxBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -16,7 +16,7 @@ import { describeChannel } from '../src/machines/describeChannel.js';
 import { startPbx } from '../src/pbx/index.js';
 import { createRuntime } from '../src/runtime/createRuntime.js';
 
-const external = process.env.ASTERISK_AMI_URL;
+const external = process.env.ASTERISK_AMI_URL || undefined; // set but empty: the embedded PBX
 const pbx = external ? undefined : await startPbx();
 const url = external ?? pbx!.url.replace('ami://', 'ami://manager:secret@');
 const seconds = Number(process.env.AMIWATCH_SECONDS ?? (external ? 0 : 8));

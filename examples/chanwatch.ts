@@ -13,7 +13,7 @@
 import { startPbx } from '../src/pbx/index.js';
 import { createRuntime } from '../src/runtime/createRuntime.js';
 
-const external = process.env.ASTERISK_AMI_URL;
+const external = process.env.ASTERISK_AMI_URL || undefined; // set but empty: the embedded PBX
 const pbx = external ? undefined : await startPbx();
 const url = external ?? pbx!.url.replace('ami://', 'ami://manager:secret@');
 const seconds = Number(process.env.CHANWATCH_SECONDS ?? (external ? 0 : 12));

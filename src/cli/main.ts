@@ -11,8 +11,15 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
       summary: 'connect to Asterisk AMI, log in and print every event',
       load: () => import('./watch.js'),
     },
-    // pbx: { summary: 'run the embedded PBX', load: () => import('./pbx.js') },
-    // start: { summary: 'run the octostate runtime', load: () => import('./start.js') },
+    pbx: {
+      summary: 'run the embedded PBX (an Asterisk-faithful AMI server on 127.0.0.1)',
+      load: () => import('./pbx.js'),
+    },
+    start: {
+      summary:
+        'run the runtime (on the embedded PBX unless ASTERISK_AMI_URL is set) and print calls',
+      load: () => import('./start.js'),
+    },
   };
 
 function usage(): string {

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import { startRecordedSupervisor } from './channelRecorder.js';
+import { TRACE_STATES } from './traceExpectations.js';
 import { traceMessages } from './traceMessages.js';
 
 /**
  * Real Asterisk 22 recordings replayed through the supervisor (router + one channel statechart per
- * channel). The expected state sequences below were written by reading each trace's events by hand
- * (`Newchannel` ChannelState, `Newstate`, `DialBegin`/`DialEnd` where the channel is the caller,
- * `AsyncAGIStart`/`AsyncAGIEnd`, `BridgeEnter`/`BridgeLeave`, `Hangup`), not by running the code.
+ * channel). The expected state sequences (below, and in `traceExpectations.ts` for the scenarios
+ * the embedded PBX re-enacts in `test/runtime/pbxTraces.test.ts`) were written by reading each
+ * trace's events by hand (`Newchannel` ChannelState, `Newstate`, `DialBegin`/`DialEnd` where the
+ * channel is the caller, `AsyncAGIStart`/`AsyncAGIEnd`, `BridgeEnter`/`BridgeLeave`, `Hangup`),
+ * not by running the code.
  * Labels: line state (`down` for ChannelState 0, `ringing` for 4/5, `answered` for 6) plus
  * `+dialing`, `+inAgi`, `+bridged`; `hungUp` at the end.
  */
@@ -32,12 +35,10 @@ function statesOf(channels: Map<string, { states: string[] }>) {
 describe('trace replay through the supervisor', () => {
   it('should follow both halves of a Local call in hello', async () => {
     const { channels, supervisor } = await replay('hello');
-    // ;1 (.0) is created Down (0), the originate's dial answers it (Newstate 6), Hangup cause 16.
-    // ;2 (.1) is created Ring (4), Answer() makes it Up (Newstate 6), Hangup() cause 16.
-    // The DialBegin has no caller channel (the Originate dials ;1 itself): nobody is `dialing`.
+    // ;1 is .0, ;2 is .1 (the sequences and how they were read: traceExpectations.ts).
     expect(statesOf(channels)).toEqual({
-      '1795808402.0': ['down', 'answered', 'hungUp'],
-      '1795808402.1': ['ringing', 'answered', 'hungUp'],
+      '1795808402.0': TRACE_STATES.hello['401;1'],
+      '1795808402.1': TRACE_STATES.hello['401;2'],
     });
     const one = channels.get('1795808402.0')!;
     expect(one.output).toMatchObject({ cause: 16, causeText: 'Normal Clearing', lost: false });
@@ -58,24 +59,12 @@ describe('trace replay through the supervisor', () => {
 
   it('should see the dial and the bridge on both sides in bridge', async () => {
     const { channels, supervisor } = await replay('bridge');
-    // 402;1 (.16): Down, Up when 402;2 answers, hung up first by the Hangup action (cause 16).
-    // 402;2 (.17): Ring, Answer -> Up, Dial(Local/agent) -> DialBegin as caller, DialEnd ANSWER,
-    //   BridgeEnter (2nd in the bridge), BridgeLeave, Hangup.
-    // agent;1 (.18): Down, Up (Newstate 6), BridgeEnter (1st), BridgeLeave, Hangup.
-    // agent;2 (.19): Ring, Answer -> Up, Wait(30) until hung up.
+    // 402;1 is .16, 402;2 .17, agent;1 .18, agent;2 .19 (sequences: traceExpectations.ts).
     expect(statesOf(channels)).toEqual({
-      '1795808432.16': ['down', 'answered', 'hungUp'],
-      '1795808432.17': [
-        'ringing',
-        'answered',
-        'answered+dialing',
-        'answered',
-        'answered+bridged',
-        'answered',
-        'hungUp',
-      ],
-      '1795808433.18': ['down', 'answered', 'answered+bridged', 'answered', 'hungUp'],
-      '1795808433.19': ['ringing', 'answered', 'hungUp'],
+      '1795808432.16': TRACE_STATES.bridge['402;1'],
+      '1795808432.17': TRACE_STATES.bridge['402;2'],
+      '1795808433.18': TRACE_STATES.bridge['agent;1'],
+      '1795808433.19': TRACE_STATES.bridge['agent;2'],
     });
     const agentOne = channels.get('1795808433.18')!.context;
     expect(agentOne.dial.dialedBy).toBe('1795808432.17');
@@ -105,11 +94,10 @@ describe('trace replay through the supervisor', () => {
 
   it('should see AsyncAGI start while ringing and end before the hang-up in asyncagi-hello', async () => {
     const { channels, supervisor } = await replay('asyncagi-hello');
-    // ;1 (.2): Down, Up, Hangup cause 0. ;2 (.3): Ring, AGI(agi:async) starts while still Ring,
-    // AGI ANSWER makes it Up, AGI HANGUP then AsyncAGIEnd, Hangup cause 0 (Unknown).
+    // ;1 is .2, ;2 is .3 (sequences: traceExpectations.ts).
     expect(statesOf(channels)).toEqual({
-      '1795808408.2': ['down', 'answered', 'hungUp'],
-      '1795808408.3': ['ringing', 'ringing+inAgi', 'answered+inAgi', 'answered', 'hungUp'],
+      '1795808408.2': TRACE_STATES['asyncagi-hello']['403;1'],
+      '1795808408.3': TRACE_STATES['asyncagi-hello']['403;2'],
     });
     const agi = channels.get('1795808408.3')!;
     expect(agi.context.agi.env).toMatchObject({

@@ -1,0 +1,208 @@
+import type { ChannelActorRef } from '../actors/supervisorMachine.js';
+import type { PbxHandle } from '../pbx/index.js';
+import type { Runtime } from '../runtime/createRuntime.js';
+
+/** What a demo call gets to work with. */
+export interface DemoContext {
+  readonly runtime: Runtime;
+  /** The embedded PBX (demos only run there): simulated phones, digits, inspection. */
+  readonly pbx: PbxHandle;
+  /** Prints one line of narration, time-stamped like the runtime's lines. */
+  say(text: string): void;
+  /** Aborted when `octostate start` stops: a demo should give up what it is waiting for. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * One scripted call that `octostate start` places on the embedded PBX so that something happens.
+ * To add a demo, write one and append it to {@link DEMO_CALLS}.
+ *
+ * @example
+ * const echo: DemoCall = {
+ *   name: 'echo',
+ *   summary: 'the echo test for two seconds',
+ *   async run(demo) {
+ *     const call = await placeCall(demo, { exten: 'echo', callerId: '"Echo" <5550100>' });
+ *     await delay(2000, demo.signal);
+ *     call.first.send({ type: 'hangup', cause: 16 });
+ *     await call.ended;
+ *   },
+ * };
+ */
+export interface DemoCall {
+  /** Short name, shown as `demo <name>: <summary>`. */
+  readonly name: string;
+  readonly summary: string;
+  /** Places the call and resolves once every channel of it has hung up. */
+  run(demo: DemoContext): Promise<void>;
+}
+
+/** A call placed by {@link placeCall}: its originated channel and the end of the whole call. */
+export interface PlacedCall {
+  /** The originated channel (`Local/<exten>@<context>-XXXXXXXX;1`): send it `{ type: 'hangup' }`. */
+  readonly first: ChannelActorRef;
+  /** The call's Linkedid (every channel of the call shares it). */
+  readonly linkedid: string;
+  /** Resolves once no channel of the call is left (rejects if the demo is aborted). */
+  readonly ended: Promise<void>;
+}
+
+/**
+ * Originates `Local/<exten>@<context>` through the runtime (its `;1` runs `Wait(60)`, the
+ * extension runs on `;2`) and follows the call by its Linkedid.
+ */
+export async function placeCall(
+  demo: DemoContext,
+  options: { exten: string; context?: string; callerId: string; waitSeconds?: number },
+): Promise<PlacedCall> {
+  const { runtime, signal } = demo;
+  const dial = `Local/${options.exten}@${options.context ?? 'default'}`;
+  let first: ChannelActorRef | undefined;
+  let markEnded = (): void => {};
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
+  const live = (linkedid: string) =>
+    runtime.channels.all().some((ref) => ref.getSnapshot().context.linkedid === linkedid);
+  const onChannel = ({ ref }: { ref: ChannelActorRef }): void => {
+    if (!first && ref.getSnapshot().context.name.startsWith(`${dial}-`)) first = ref;
+  };
+  const onHangup = (): void => {
+    if (first && !live(first.getSnapshot().context.linkedid)) markEnded();
+  };
+  runtime.bus.on('channel', onChannel);
+  runtime.bus.on('hangup', onHangup);
+  const cleanUp = () => {
+    runtime.bus.off('channel', onChannel);
+    runtime.bus.off('hangup', onHangup);
+  };
+  try {
+    await runtime.originate({
+      channel: dial,
+      application: 'Wait',
+      data: String(options.waitSeconds ?? 60),
+      callerId: options.callerId,
+      variables: { AsyncOrigId: `demo-${options.exten}-${Date.now()}` },
+    });
+    // On a slow link the originate's answer may come before the channel's first event.
+    await until(() => first !== undefined, signal);
+  } catch (error) {
+    cleanUp();
+    throw error;
+  }
+  const ref = first!;
+  const linkedid = ref.getSnapshot().context.linkedid;
+  if (!live(linkedid)) markEnded();
+  const over = abortable(ended, signal).finally(cleanUp);
+  // A demo that fails before awaiting `ended` must not leave an unhandled rejection behind.
+  over.catch(() => {});
+  return { first: ref, linkedid, ended: over };
+}
+
+/** Extension 401: answer, `Playback(silence/1&hello-world&silence/1)`, hang up (about 3.5 s). */
+export const helloCall: DemoCall = {
+  name: '401',
+  summary: 'answer, play hello-world, hang up',
+  async run(demo) {
+    const call = await placeCall(demo, { exten: '401', callerId: '"Hello" <5550401>' });
+    await call.ended;
+  },
+};
+
+/**
+ * Extension 402: answer, then `Dial(Local/agent@default)`: the agent answers and both sides are
+ * bridged. Two seconds into the bridge the runtime hangs the caller up by sending `hangup` to its
+ * channel actor (an AMI `Hangup`), and the whole call comes down.
+ */
+export const bridgedCall: DemoCall = {
+  name: '402',
+  summary: 'answer, dial the agent, bridge; hung up by the runtime after 2 s',
+  async run(demo) {
+    const call = await placeCall(demo, { exten: '402', callerId: '"Bridge" <5550402>' });
+    const bridged = () =>
+      demo.runtime.channels
+        .all()
+        .some(
+          (ref) =>
+            ref.getSnapshot().context.linkedid === call.linkedid &&
+            ref.getSnapshot().context.bridge !== undefined,
+        );
+    await until(bridged, demo.signal);
+    await delay(2000, demo.signal);
+    demo.say(`demo 402: hanging up ${call.first.getSnapshot().context.name}`);
+    call.first.send({ type: 'hangup', cause: 16 });
+    await call.ended;
+  },
+};
+
+/** The demos `octostate start` places, in order, one at a time. */
+export const DEMO_CALLS: readonly DemoCall[] = [helloCall, bridgedCall];
+
+/**
+ * Runs demo calls one after the other (each to its end, then a short pause). A demo that fails is
+ * reported with `say` and the next one runs; an abort stops the round quietly.
+ */
+export async function runDemoCalls(
+  demos: readonly DemoCall[],
+  demo: DemoContext,
+  pauseMs = 500,
+): Promise<void> {
+  for (const call of demos) {
+    if (demo.signal.aborted) return;
+    demo.say(`demo ${call.name}: ${call.summary}`);
+    try {
+      await call.run(demo);
+    } catch (error) {
+      if (demo.signal.aborted) return;
+      demo.say(`demo ${call.name} failed: ${(error as Error).message}`);
+    }
+    try {
+      await delay(pauseMs, demo.signal);
+    } catch {
+      return;
+    }
+  }
+  demo.say('demo calls done');
+}
+
+/** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
+export function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Polls `probe` every 50 ms (the demos are narration, not a hot path). */
+async function until(probe: () => boolean, signal: AbortSignal, timeoutMs = 30_000): Promise<void> {
+  for (let waited = 0; !probe(); waited += 50) {
+    if (waited >= timeoutMs) throw new Error(`gave up after ${timeoutMs} ms`);
+    await delay(50, signal);
+  }
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

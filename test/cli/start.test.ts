@@ -1,0 +1,118 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPbx } from '../../src/pbx/index.js';
+import { killLeftovers, runTsx, until } from './spawnTsx.js';
+
+afterEach(() => killLeftovers());
+
+/** Printed lines without their time stamps. */
+function lines(stdout: string): string[] {
+  return stdout.split('\n').map((line) => line.replace(/^\s*\d+\.\d\ds /, ''));
+}
+
+/** The state changes printed for the channel whose name starts with `prefix`. */
+function statesOf(printed: string[], prefix: string): string[] {
+  const escaped = prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  const change = new RegExp(`^ {2}${escaped}-[0-9a-f]{8}(;\\d): \\S+ -> (\\S+)$`);
+  return printed.flatMap((line) => {
+    const m = change.exec(line);
+    return m ? [`${m[1]} ${m[2]}`] : [];
+  });
+}
+
+describe('octostate start', () => {
+  it('should run the demo calls on the embedded PBX and stop after --seconds', async () => {
+    const run = runTsx('src/cli/main.ts', ['start', '--seconds', '12']);
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.stderr()).toBe('');
+    const printed = lines(run.stdout());
+    expect(printed[0]).toMatch(
+      /^octostate: runtime on the embedded PBX at ami:\/\/manager:secret@127\.0\.0\.1:\d+ \(Ctrl-C to stop\)$/,
+    );
+    expect(printed).toContain('connection connected');
+    expect(printed).toContain('ready: 0 channels up');
+    // 401: both halves appear, answer and hang up normally.
+    expect(printed).toContainEqual(
+      expect.stringMatching(/^\+ Local\/401@default-00000000;1 \(\d+\.\d+\) down at default\/401$/),
+    );
+    expect(printed).toContainEqual(
+      expect.stringMatching(/^\+ Local\/401@default-00000000;2 \(\d+\.\d+\) ringing/),
+    );
+    expect(statesOf(printed, 'Local/401@default')).toEqual([';2 answered', ';1 answered']);
+    expect(printed).toContain('- Local/401@default-00000000;1 hung up: 16 Normal Clearing');
+    expect(printed).toContain('- Local/401@default-00000000;2 hung up: 16 Normal Clearing');
+    // 402: the caller dials the agent and both ends are bridged, then the runtime hangs up.
+    expect(statesOf(printed, 'Local/402@default')).toEqual([
+      ';2 answered',
+      ';1 answered',
+      ';2 answered+dialing',
+      ';2 answered',
+      ';2 answered+bridged',
+      ';2 answered',
+    ]);
+    expect(statesOf(printed, 'Local/agent@default')).toEqual([
+      ';2 answered',
+      ';1 answered',
+      ';1 answered+bridged',
+      ';1 answered',
+    ]);
+    expect(printed).toContain('demo 402: hanging up Local/402@default-00000001;1');
+    for (const name of ['402@default-00000001', 'agent@default-00000002']) {
+      for (const half of [';1', ';2']) {
+        expect(printed).toContain(`- Local/${name}${half} hung up: 16 Normal Clearing`);
+      }
+    }
+    expect(printed).toContain('demo calls done');
+    expect(printed).toContain('stopped (--seconds 12): 6 channels seen, 6 hung up, 0 live');
+  }, 40_000);
+
+  it('should only watch a real Asterisk given by ASTERISK_AMI_URL, and stop on SIGINT', async () => {
+    const pbx = await startPbx({ port: 0 });
+    try {
+      const url = pbx.url.replace('ami://', 'ami://manager:secret@');
+      const run = runTsx('src/cli/main.ts', ['start'], { ASTERISK_AMI_URL: url });
+      await until(() => run.stdout().includes('ready:'), 'the runtime to be ready');
+      // A call placed by someone else: 401 plays for about 3.5 s (real time), then hangs up.
+      await pbx.call({ exten: '401', callerId: '"Outside" <5550001>' });
+      await until(() => (run.stdout().match(/ hung up: /g) ?? []).length === 2, 'both hang-ups');
+      run.child.kill('SIGINT');
+      expect(await run.exit).toEqual({ code: 0, signal: null });
+      const printed = lines(run.stdout());
+      // The secret is not printed; no demo call is placed on somebody else's PBX.
+      expect(printed[0]).toBe(
+        `octostate: runtime on ${url.replace(':secret@', ':***@')} (Ctrl-C to stop)`,
+      );
+      expect(printed.some((line) => line.startsWith('demo'))).toBe(false);
+      expect(printed).toContain('- Local/401@default-00000000;2 hung up: 16 Normal Clearing');
+      expect(printed).toContain('stopped (SIGINT): 2 channels seen, 2 hung up, 0 live');
+    } finally {
+      await pbx.stop();
+    }
+  });
+
+  it('should exit 3 when the login is refused, 1 when Asterisk cannot be reached, 2 on a bad flag', async () => {
+    const pbx = await startPbx({ port: 0 });
+    const port = pbx.port;
+    try {
+      const refused = runTsx('src/cli/main.ts', [
+        'start',
+        '--url',
+        `ami://manager:not-the-secret@127.0.0.1:${port}`,
+      ]);
+      expect((await refused.exit).code).toBe(3);
+      expect(refused.stderr()).toContain('Authentication failed');
+      expect(refused.stdout() + refused.stderr()).not.toContain('not-the-secret');
+    } finally {
+      await pbx.stop(); // nothing listens on that port any more
+    }
+    const unreachable = runTsx('src/cli/main.ts', [
+      'start',
+      '--url',
+      `ami://m:s@127.0.0.1:${port}`,
+    ]);
+    expect((await unreachable.exit).code).toBe(1);
+    expect(unreachable.stderr()).toContain('cannot connect');
+    const bad = runTsx('src/cli/main.ts', ['start', '--seconds', '0']);
+    expect((await bad.exit).code).toBe(2);
+    expect(bad.stderr()).toContain('Bad --seconds: 0');
+  });
+});

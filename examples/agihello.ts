@@ -2,7 +2,7 @@
  * agihello: every call that reaches extension 403 (`AGI(agi:async)`) is answered, hears
  * hello-world, and is hung up, all over the one AMI connection.
  *
- * The call logic is a statechart ({@link helloCall}) whose states invoke AGI services; the runtime
+ * The call logic is a statechart (`helloMachine`) whose states invoke AGI services; the runtime
  * runs one actor of it per matching call and stops it when the call is gone.
  *
  * On the embedded PBX (default) a simulated phone, alice, calls 403 once and the demo ends when
@@ -10,54 +10,13 @@
  *
  *   npx tsx examples/agihello.ts
  */
-import { setup } from 'xstate';
-import { agiServices } from '../src/machines/agiServices.js';
-import type { Call } from '../src/runtime/Call.js';
+import { helloMachine } from '../src/machines/helloMachine.js';
 import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
 import { demoBackend, isMain, say } from './support/backend.js';
 
-/** Answer, play hello-world, hang up; a hang-up by the caller at any point ends it too. */
-export const helloCall = setup({
-  types: { context: {} as { call: Call }, input: {} as { call: Call } },
-  actors: agiServices,
-}).createMachine({
-  id: 'helloCall',
-  context: ({ input }) => ({ call: input.call }),
-  initial: 'answering',
-  states: {
-    answering: {
-      invoke: {
-        src: 'answer',
-        input: ({ context }) => ({ call: context.call }),
-        onDone: 'greeting',
-        onError: 'gone',
-      },
-    },
-    greeting: {
-      invoke: {
-        src: 'streamFile',
-        input: ({ context }) => ({ call: context.call, file: 'hello-world' }),
-        onDone: 'hangingUp',
-        onError: 'gone',
-      },
-    },
-    hangingUp: {
-      invoke: {
-        src: 'hangup',
-        input: ({ context }) => ({ call: context.call }),
-        onDone: 'done',
-        onError: 'gone',
-      },
-    },
-    done: { type: 'final' },
-    /** The caller hung up (or AGI ended) before we were through. */
-    gone: { type: 'final' },
-  },
-});
-
-/** Runs {@link helloCall} for every call that reaches 403 in AsyncAGI; returns the unregister function. */
+/** Runs `helloMachine` for every call that reaches 403 in AsyncAGI; returns the unregister function. */
 export function serveAgiHello(runtime: Runtime): () => void {
-  return runtime.handle({ exten: '403', inAgi: true }, helloCall);
+  return runtime.handle({ exten: '403', inAgi: true }, helloMachine);
 }
 
 if (isMain(import.meta.url)) {

@@ -1,4 +1,5 @@
 import type { ChannelActorRef } from '../actors/supervisorMachine.js';
+import { helloMachine } from '../machines/helloMachine.js';
 import type { PbxHandle } from '../pbx/index.js';
 import type { Runtime } from '../runtime/createRuntime.js';
 
@@ -56,47 +57,33 @@ export async function placeCall(
   options: { exten: string; context?: string; callerId: string; waitSeconds?: number },
 ): Promise<PlacedCall> {
   const { runtime, signal } = demo;
-  const dial = `Local/${options.exten}@${options.context ?? 'default'}`;
-  let first: ChannelActorRef | undefined;
-  let markEnded = (): void => {};
-  const ended = new Promise<void>((resolve) => {
-    markEnded = resolve;
-  });
-  const live = (linkedid: string) =>
-    runtime.channels.all().some((ref) => ref.getSnapshot().context.linkedid === linkedid);
-  const onChannel = ({ ref }: { ref: ChannelActorRef }): void => {
-    if (!first && ref.getSnapshot().context.name.startsWith(`${dial}-`)) first = ref;
-  };
-  const onHangup = (): void => {
-    if (first && !live(first.getSnapshot().context.linkedid)) markEnded();
-  };
-  runtime.bus.on('channel', onChannel);
-  runtime.bus.on('hangup', onHangup);
-  const cleanUp = () => {
-    runtime.bus.off('channel', onChannel);
-    runtime.bus.off('hangup', onHangup);
-  };
-  try {
-    await runtime.originate({
-      channel: dial,
+  // The originated channel is the ;1 half; Originate resolves with it once it is answered.
+  const call = await abortable(
+    runtime.originate({
+      channel: `Local/${options.exten}@${options.context ?? 'default'}`,
       application: 'Wait',
       data: String(options.waitSeconds ?? 60),
       callerId: options.callerId,
       variables: { AsyncOrigId: `demo-${options.exten}-${Date.now()}` },
-    });
-    // On a slow link the originate's answer may come before the channel's first event.
-    await until(() => first !== undefined, signal);
-  } catch (error) {
-    cleanUp();
-    throw error;
-  }
-  const ref = first!;
-  const linkedid = ref.getSnapshot().context.linkedid;
-  if (!live(linkedid)) markEnded();
-  const over = abortable(ended, signal).finally(cleanUp);
+    }),
+    signal,
+  );
+  const linkedid = call.context.linkedid;
+  const live = () =>
+    runtime.channels.all().some((ref) => ref.getSnapshot().context.linkedid === linkedid);
+  let markEnded = (): void => {};
+  const ended = new Promise<void>((resolve) => {
+    markEnded = resolve;
+  });
+  const onHangup = (): void => {
+    if (!live()) markEnded();
+  };
+  runtime.bus.on('hangup', onHangup);
+  onHangup();
+  const over = abortable(ended, signal).finally(() => runtime.bus.off('hangup', onHangup));
   // A demo that fails before awaiting `ended` must not leave an unhandled rejection behind.
   over.catch(() => {});
-  return { first: ref, linkedid, ended: over };
+  return { first: call.actor, linkedid, ended: over };
 }
 
 /** Extension 401: answer, `Playback(silence/1&hello-world&silence/1)`, hang up (about 3.5 s). */
@@ -135,8 +122,27 @@ export const bridgedCall: DemoCall = {
   },
 };
 
+/**
+ * Extension 403, `AGI(agi:async)`: the runtime drives the call over AMI. For the length of the demo
+ * it serves 403 with `helloMachine` (answer, play hello-world, hang up), a statechart whose states
+ * invoke AGI commands; the call ends when that machine hangs it up.
+ */
+export const asyncAgiCall: DemoCall = {
+  name: '403',
+  summary: 'AsyncAGI: a statechart answers, plays hello-world and hangs up over AMI',
+  async run(demo) {
+    const stop = demo.runtime.handle({ exten: '403', inAgi: true }, helloMachine);
+    try {
+      const call = await placeCall(demo, { exten: '403', callerId: '"AsyncAGI" <5550403>' });
+      await call.ended;
+    } finally {
+      stop();
+    }
+  },
+};
+
 /** The demos `octostate start` places, in order, one at a time. */
-export const DEMO_CALLS: readonly DemoCall[] = [helloCall, bridgedCall];
+export const DEMO_CALLS: readonly DemoCall[] = [helloCall, bridgedCall, asyncAgiCall];
 
 /**
  * Runs demo calls one after the other (each to its end, then a short pause). A demo that fails is

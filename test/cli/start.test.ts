@@ -21,7 +21,7 @@ function statesOf(printed: string[], prefix: string): string[] {
 
 describe('octostate start', () => {
   it('should run the demo calls on the embedded PBX and stop after --seconds', async () => {
-    const run = runTsx('src/cli/main.ts', ['start', '--seconds', '12']);
+    const run = runTsx('src/cli/main.ts', ['start', '--seconds', '14']);
     expect(await run.exit).toEqual({ code: 0, signal: null });
     expect(run.stderr()).toBe('');
     const printed = lines(run.stdout());
@@ -61,8 +61,18 @@ describe('octostate start', () => {
         expect(printed).toContain(`- Local/${name}${half} hung up: 16 Normal Clearing`);
       }
     }
+    // 403: AsyncAGI on ;2, driven by helloMachine: answered, then hung up by AGI (cause 0).
+    expect(statesOf(printed, 'Local/403@default')).toEqual([
+      ';2 ringing+inAgi',
+      ';2 answered+inAgi',
+      ';1 answered',
+      ';2 answered',
+    ]);
+    for (const half of [';1', ';2']) {
+      expect(printed).toContain(`- Local/403@default-00000003${half} hung up: 0 Unknown`);
+    }
     expect(printed).toContain('demo calls done');
-    expect(printed).toContain('stopped (--seconds 12): 6 channels seen, 6 hung up, 0 live');
+    expect(printed).toContain('stopped (--seconds 14): 8 channels seen, 8 hung up, 0 live');
   }, 40_000);
 
   it('should only watch a real Asterisk given by ASTERISK_AMI_URL, and stop on SIGINT', async () => {

@@ -36,19 +36,32 @@ export class ChannelDirectory<Ref = unknown> implements ChannelIndex {
   private newer: string[] = [];
   private readonly names = new Map<string, string>();
   private readonly early = new Map<string, AmiMessage[]>();
+  /** The entry `status` found last: routing asks `status` then `get` for the same channel. */
+  private lastKey: string | undefined;
+  private lastEntry: Entry<Ref> | undefined;
 
   /** Whether an actor exists for the channel; `'done'` when it hung up and lingers. */
   status(uniqueid: string): 'live' | 'done' | undefined {
-    const entry = this.channels.get(uniqueid);
+    const entry = this.entry(uniqueid);
     return entry === undefined ? undefined : entry.done ? 'done' : 'live';
   }
 
   /** The actor of a channel (live or lingering). */
   get(uniqueid: string): Ref | undefined {
-    return this.channels.get(uniqueid)?.ref;
+    return this.entry(uniqueid)?.ref;
+  }
+
+  private entry(uniqueid: string): Entry<Ref> | undefined {
+    if (uniqueid === this.lastKey) return this.lastEntry;
+    const entry = this.channels.get(uniqueid);
+    this.lastKey = uniqueid;
+    this.lastEntry = entry;
+    return entry;
   }
 
   add(uniqueid: string, name: string, ref: Ref): void {
+    this.lastKey = undefined;
+    this.lastEntry = undefined;
     this.channels.set(uniqueid, { name, ref, done: false });
     if (name !== '') this.names.set(name, uniqueid);
   }
@@ -92,6 +105,8 @@ export class ChannelDirectory<Ref = unknown> implements ChannelIndex {
 
   /** Forget a channel: its entry, its name, its bridge membership, anything held for it. */
   remove(uniqueid: string): void {
+    this.lastKey = undefined;
+    this.lastEntry = undefined;
     const entry = this.channels.get(uniqueid);
     if (entry && this.names.get(entry.name) === uniqueid) this.names.delete(entry.name);
     this.channels.delete(uniqueid);

@@ -1,6 +1,6 @@
 import type { AmiMessage } from '../connection/message.js';
 import type { ChannelInput } from '../machines/channelContext.js';
-import { type ChannelEvent, toChannelEvent } from '../machines/channelEvents.js';
+import { amiEventType, type ChannelEvent, toChannelEvent } from '../machines/channelEvents.js';
 import type { ChannelDirectory } from './channelDirectory.js';
 import { routeKeys, spawnInput } from './router.js';
 
@@ -82,6 +82,8 @@ export function dispatch(
       break;
     }
   }
+  // One event object for every channel it concerns (events are immutable).
+  let event: ChannelEvent | undefined;
   for (const uniqueid of keys) {
     const status = directory.status(uniqueid);
     if (status === 'done') continue;
@@ -101,7 +103,10 @@ export function dispatch(
       // Already known (resync rebuilt it from a list item): its birth certificate is old news.
       continue;
     }
-    const event = toChannelEvent(message);
-    sink.deliver(uniqueid, members === undefined ? event : { ...event, members });
+    event ??=
+      members === undefined
+        ? toChannelEvent(message)
+        : { type: amiEventType(name), message, members };
+    sink.deliver(uniqueid, event);
   }
 }

@@ -23,6 +23,13 @@ export class ParsedMessage implements AmiMessage {
   readonly body: string | undefined;
   private readonly text: string;
   private cachedFields: Array<readonly [string, string]> | undefined;
+  /**
+   * Where each line starts, then where one more would (so line `i` ends at `starts[i + 1] - 1`):
+   * built on the second look-up, since a message read several times (routing reads the same event
+   * five to ten times) should not rescan its text for line ends on every read.
+   */
+  private starts: number[] | undefined;
+  private lookups = 0;
 
   /**
    * @param text the message's header lines (CRLF or LF separated), without the blank line that ends it
@@ -45,13 +52,25 @@ export class ParsedMessage implements AmiMessage {
   get(key: string): string | undefined {
     const text = this.text;
     const keyLength = key.length;
-    let pos = 0;
-    while (pos < text.length) {
-      const end = lineEnd(text, pos);
-      if (text.charCodeAt(pos + keyLength) === COLON && keyMatches(text, pos, key)) {
-        return valueAt(text, pos + keyLength + 1, end);
+    const starts = this.lineStarts();
+    if (starts === undefined) {
+      // First look-up: a plain scan, which stops at the key (a message read once costs no index).
+      let pos = 0;
+      while (pos < text.length) {
+        const end = lineEnd(text, pos);
+        if (text.charCodeAt(pos + keyLength) === COLON && keyMatches(text, pos, key)) {
+          return valueAt(text, pos + keyLength + 1, end);
+        }
+        pos = end + 1;
       }
-      pos = end + 1;
+      return undefined;
+    }
+    const last = starts.length - 1;
+    for (let i = 0; i < last; i++) {
+      const pos = starts[i]!;
+      if (text.charCodeAt(pos + keyLength) === COLON && keyMatches(text, pos, key)) {
+        return valueAt(text, pos + keyLength + 1, starts[i + 1]! - 1);
+      }
     }
     return undefined;
   }
@@ -60,13 +79,13 @@ export class ParsedMessage implements AmiMessage {
     const values: string[] = [];
     const text = this.text;
     const keyLength = key.length;
-    let pos = 0;
-    while (pos < text.length) {
-      const end = lineEnd(text, pos);
+    const starts = this.lineStarts() ?? this.indexLines();
+    const last = starts.length - 1;
+    for (let i = 0; i < last; i++) {
+      const pos = starts[i]!;
       if (text.charCodeAt(pos + keyLength) === COLON && keyMatches(text, pos, key)) {
-        values.push(valueAt(text, pos + keyLength + 1, end));
+        values.push(valueAt(text, pos + keyLength + 1, starts[i + 1]! - 1));
       }
-      pos = end + 1;
     }
     return values;
   }
@@ -91,6 +110,26 @@ export class ParsedMessage implements AmiMessage {
     }
     this.cachedFields = fields;
     return fields;
+  }
+
+  /** The line index, once the message has been read more than once; `undefined` before. */
+  private lineStarts(): number[] | undefined {
+    if (this.starts !== undefined) return this.starts;
+    return this.lookups++ === 0 ? undefined : this.indexLines();
+  }
+
+  private indexLines(): number[] {
+    const text = this.text;
+    const starts: number[] = [];
+    let pos = 0;
+    while (pos < text.length) {
+      starts.push(pos);
+      pos = lineEnd(text, pos) + 1;
+    }
+    // One past the end of the last line's terminator (or of the text): where line `n` would start.
+    starts.push(pos);
+    this.starts = starts;
+    return starts;
   }
 
   /** The message as it would be written on the wire (CRLF lines, no trailing blank line). */

@@ -1,5 +1,5 @@
+import { decodeAgiEnv } from '../agi/agiEnv.js';
 import type { AmiMessage } from '../connection/message.js';
-import { decodeAgiEnv } from './agiEnv.js';
 import type { ChannelEvent } from './channelEvents.js';
 
 /** A caller ID or connected line: number and name as Asterisk reports them (`<unknown>` kept). */
@@ -213,31 +213,43 @@ export function absorbEvent(
   if (!('message' in event)) return undefined;
   const message = event.message;
   const changes: { -readonly [K in keyof ChannelContext]?: ChannelContext[K] } = {};
+  let changed = false;
   const prefix = prefixOf(message, context.uniqueid);
   const variables = readChanVariables(message, prefix, context.variables);
-  if (variables !== context.variables) changes.variables = variables;
+  if (variables !== context.variables) {
+    changes.variables = variables;
+    changed = true;
+  }
 
   switch (message.name) {
     case 'Newchannel':
       Object.assign(changes, newchannelFields(message));
-      break;
-    case 'Newstate':
-      changes.state = {
-        code: Number(message.get('ChannelState') ?? context.state.code),
-        desc: message.get('ChannelStateDesc') ?? '',
-      };
-      break;
+      return changes;
+    case 'Newstate': {
+      const code = Number(message.get('ChannelState') ?? context.state.code);
+      const desc = message.get('ChannelStateDesc') ?? '';
+      if (code === context.state.code && desc === context.state.desc) break;
+      changes.state = { code, desc };
+      return changes;
+    }
     case 'Rename': {
       const newName = message.get('Newname');
-      if (newName) changes.name = newName;
-      break;
+      if (!newName || newName === context.name) break;
+      changes.name = newName;
+      return changes;
     }
-    case 'NewCallerid':
-      changes.callerId = party(message, 'CallerID');
-      break;
-    case 'NewConnectedLine':
-      changes.connectedLine = party(message, 'ConnectedLine');
-      break;
+    case 'NewCallerid': {
+      const callerId = partyAfter(context.callerId, message, 'CallerID');
+      if (callerId === context.callerId) break;
+      changes.callerId = callerId;
+      return changes;
+    }
+    case 'NewConnectedLine': {
+      const connectedLine = partyAfter(context.connectedLine, message, 'ConnectedLine');
+      if (connectedLine === context.connectedLine) break;
+      changes.connectedLine = connectedLine;
+      return changes;
+    }
     case 'Newexten': {
       const step: DialplanStep = {
         context: message.get('Context') ?? '',
@@ -248,58 +260,70 @@ export function absorbEvent(
       };
       changes.dialplan = step;
       changes.history = appendBounded(context.history, step, MAX_HISTORY);
-      break;
+      return changes;
     }
     case 'VarSet': {
       const name = message.get('Variable');
-      if (name !== undefined) {
-        const value = message.get('Value') ?? '';
-        const base = changes.variables ?? context.variables;
-        if (base[name] !== value) changes.variables = { ...base, [name]: value };
-      }
-      break;
+      if (name === undefined) break;
+      const value = message.get('Value') ?? '';
+      const base = changes.variables ?? context.variables;
+      if (base[name] === value) break;
+      changes.variables = { ...base, [name]: value };
+      return changes;
     }
     case 'AsyncAGIStart':
       changes.agi = {
         env: decodeAgiEnv(message.get('Env') ?? ''),
         sessions: context.agi.sessions + 1,
       };
-      break;
+      return changes;
     case 'BridgeEnter':
-    case 'BridgeLeave':
-      changes.bridge = bridgeAfter(context, event.members, message);
-      break;
+    case 'BridgeLeave': {
+      const bridge = bridgeAfter(context, event.members, message);
+      if (bridge === context.bridge) break;
+      changes.bridge = bridge;
+      return changes;
+    }
     case 'LocalBridge':
     case 'LocalOptimizationBegin':
     case 'LocalOptimizationEnd': {
       const one = message.get('LocalOneUniqueid');
       const two = message.get('LocalTwoUniqueid');
       const peer = one === context.uniqueid ? two : two === context.uniqueid ? one : undefined;
-      if (peer) changes.localPeer = peer;
-      break;
+      if (!peer || peer === context.localPeer) break;
+      changes.localPeer = peer;
+      return changes;
     }
     case 'DialBegin':
     case 'DialEnd': {
       const dial = dialAfter(context.dial, message, prefix);
-      if (dial !== context.dial) changes.dial = dial;
-      break;
+      if (dial === context.dial) break;
+      changes.dial = dial;
+      return changes;
     }
-    case 'DTMFEnd':
-      if (message.get('Direction') === 'Received') {
-        const digits = context.dtmf + (message.get('Digit') ?? '');
-        changes.dtmf = digits.length > MAX_DTMF ? digits.slice(-MAX_DTMF) : digits;
-      }
-      break;
-    case 'OriginateResponse':
-      changes.originate = {
-        actionId: message.get('ActionID') ?? '',
-        response: message.get('Response') ?? '',
-      };
-      break;
+    case 'DTMFEnd': {
+      if (message.get('Direction') !== 'Received') break;
+      const digit = message.get('Digit') ?? '';
+      if (digit === '') break;
+      const digits = context.dtmf + digit;
+      changes.dtmf = digits.length > MAX_DTMF ? digits.slice(-MAX_DTMF) : digits;
+      return changes;
+    }
+    case 'OriginateResponse': {
+      const actionId = message.get('ActionID') ?? '';
+      const response = message.get('Response') ?? '';
+      const known = context.originate;
+      if (known?.actionId === actionId && known.response === response) break;
+      changes.originate = { actionId, response };
+      return changes;
+    }
     case 'HangupRequest':
-    case 'SoftHangupRequest':
-      changes.hangup = { ...context.hangup, requestCause: Number(message.get('Cause') ?? 0) };
-      break;
+    case 'SoftHangupRequest': {
+      const requestCause = Number(message.get('Cause') ?? 0);
+      if (context.hangup?.requestCause === requestCause) break;
+      changes.hangup = { ...context.hangup, requestCause };
+      return changes;
+    }
     case 'Hangup':
       changes.hangup = {
         ...context.hangup,
@@ -307,9 +331,9 @@ export function absorbEvent(
         causeText: message.get('Cause-txt') ?? '',
         lost: false,
       };
-      break;
+      return changes;
   }
-  return changes;
+  return changed ? changes : undefined;
 }
 
 /** Which field prefix describes this channel in a message (two-channel events carry two snapshots). */
@@ -337,25 +361,32 @@ function readChanVariables(
   prefix: string,
   current: Readonly<Record<string, string>>,
 ): Readonly<Record<string, string>> {
-  const key = `${prefix}ChanVariable`;
-  const first = message.get(key);
-  if (first === undefined) return current;
-  const lines = message.getAll(key);
+  const lines = message.getAll(`${prefix}ChanVariable`);
   let next: Record<string, string> | undefined;
   for (const line of lines) {
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
     const name = line.slice(0, eq);
-    const value = line.slice(eq + 1);
-    if ((next ?? current)[name] === value) continue;
+    const known = (next ?? current)[name];
+    // Usually known already: compare in place rather than cut the value out of the line.
+    if (known !== undefined && known.length === line.length - eq - 1 && line.endsWith(known)) {
+      continue;
+    }
     next ??= { ...current };
-    next[name] = value;
+    next[name] = line.slice(eq + 1);
   }
   return next ?? current;
 }
 
-function party(message: AmiMessage, prefix: 'CallerID' | 'ConnectedLine'): PartyId {
-  return { num: message.get(`${prefix}Num`) ?? '', name: message.get(`${prefix}Name`) ?? '' };
+/** The party a `NewCallerid`/`NewConnectedLine` reports, or `current` itself when it is the same. */
+function partyAfter(
+  current: PartyId,
+  message: AmiMessage,
+  prefix: 'CallerID' | 'ConnectedLine',
+): PartyId {
+  const num = message.get(prefix === 'CallerID' ? 'CallerIDNum' : 'ConnectedLineNum') ?? '';
+  const name = message.get(prefix === 'CallerID' ? 'CallerIDName' : 'ConnectedLineName') ?? '';
+  return num === current.num && name === current.name ? current : { num, name };
 }
 
 function newchannelFields(message: AmiMessage): Partial<ChannelContext> {

@@ -1,4 +1,4 @@
-import { assign, setup } from 'xstate';
+import { assign, enqueueActions, setup } from 'xstate';
 import {
   absorbEvent,
   type ChannelContext,
@@ -50,15 +50,56 @@ function eventLine(event: ChannelEvent): LineState | undefined {
   return state === undefined ? undefined : lineStateOf(Number(state));
 }
 
-function sendToAmi(
-  system: { get(systemId: string): unknown },
-  action: string,
-  fields: AmiSendRequest['fields'],
-): void {
-  const request: AmiSendRequest = { type: 'ami.send', action, fields };
-  const supervisor = system.get('ami') as { send(event: AmiSendRequest): void } | undefined;
-  supervisor?.send(request);
+/** Whether the statechart is taking its first steps (the eventless moves to where it starts). */
+function isStart(event: ChannelEvent): boolean {
+  return (event as { readonly type: string }).type === 'xstate.init';
 }
+
+// The fold of the last (context, event) pair, so that the `changes` guard and the `absorb` action
+// of the same transition compute it once. `absorbEvent` is pure: the pair always folds the same.
+let foldedContext: ChannelContext | undefined;
+let foldedEvent: ChannelEvent | undefined;
+let folded: Partial<ChannelContext> | undefined;
+
+function fold(context: ChannelContext, event: ChannelEvent): Partial<ChannelContext> | undefined {
+  if (context !== foldedContext || event !== foldedEvent) {
+    folded = absorbEvent(context, event);
+    foldedContext = context;
+    foldedEvent = event;
+  }
+  return folded;
+}
+
+/**
+ * An action that asks the supervisor (system id `ami`) to send an AMI action built from the
+ * context and event (`undefined`: nothing to send). Sent with `enqueue.sendTo`, as XState wants
+ * actions to send, so the request is delivered after the current transition, not inside it.
+ */
+function requestToAmi(
+  build: (context: ChannelContext, event: ChannelEvent) => AmiSendRequest | undefined,
+) {
+  return enqueueActions<
+    ChannelContext,
+    ChannelEvent,
+    undefined,
+    ChannelEvent,
+    never,
+    never,
+    never,
+    never,
+    never
+  >(({ context, event, system, enqueue }) => {
+    const request = build(context, event);
+    const supervisor = system.get('ami');
+    if (request && supervisor) enqueue.sendTo(supervisor, request);
+  });
+}
+
+const amiRequest = (action: string, fields: AmiSendRequest['fields']): AmiSendRequest => ({
+  type: 'ami.send',
+  action,
+  fields,
+});
 
 const LINE = '#channel.live.line';
 const lineTarget = {
@@ -99,7 +140,9 @@ function lineMoves(from: LineState) {
  * ```
  *
  * `line` follows `Newstate` (and the state in the channel's first event, so a channel met mid-call
- * starts where it is). `describeChannel()` turns a snapshot into a one-word label for logs.
+ * starts where it is: its first macrostep moves on from `down`, `idle` and `unbridged` as the input
+ * says, running only the entry hook of the state it starts in). `describeChannel()` turns a snapshot
+ * into a one-word label for logs.
  *
  * ## Events
  * AMI events arrive as `{ type: 'ami.<Event>', message }` (see `toChannelEvent`); the supervisor
@@ -108,6 +151,9 @@ function lineMoves(from: LineState) {
  * ends a channel that vanished during a disconnection. Every event is folded into the context by
  * `absorbEvent` exactly once: by the region transition it fires, or else by the catch-all `ami.*`
  * of `live` (XState only consults a parallel state's own transitions when no region took the event).
+ * The catch-all is guarded by `changes`: an event that changes nothing (a repeated `Newstate`, the
+ * other side of a `DialBegin`...) still reaches the statechart, but leaves its snapshot as it was
+ * instead of costing a copy of it.
  *
  * ## Extending
  * Hooks are named no-op actions to replace with `.provide()`: `onDown`, `onRinging`, `onAnswered`,
@@ -132,7 +178,7 @@ export const channelMachine = setup({
     output: {} as ChannelOutput,
   },
   actions: {
-    absorb: assign(({ context, event }) => absorbEvent(context, event) ?? {}),
+    absorb: assign(({ context, event }) => fold(context, event) ?? {}),
     onDown: () => {},
     onRinging: () => {},
     onAnswered: () => {},
@@ -143,47 +189,52 @@ export const channelMachine = setup({
     onBridged: () => {},
     onUnbridged: () => {},
     onHangup: () => {},
-    requestHangup: ({ context, event, system }) => {
-      const cause = event.type === 'hangup' && event.cause !== undefined ? event.cause : undefined;
-      sendToAmi(system, 'Hangup', [
+    requestHangup: requestToAmi((context, event) => {
+      const cause = event.type === 'hangup' ? event.cause : undefined;
+      return amiRequest('Hangup', [
         ['Channel', context.name],
         ...(cause === undefined ? [] : [['Cause', String(cause)] as const]),
       ]);
-    },
-    setVariable: ({ context, event, system }) => {
-      if (event.type !== 'setVariable') return;
-      sendToAmi(system, 'Setvar', [
-        ['Channel', context.name],
-        ['Variable', event.name],
-        ['Value', event.value],
-      ]);
-    },
-    playDtmf: ({ context, event, system }) => {
-      if (event.type !== 'playDtmf') return;
-      sendToAmi(system, 'PlayDTMF', [
-        ['Channel', context.name],
-        ['Digit', event.digit],
-        ...(event.receive ? [['Receive', 'true'] as const] : []),
-      ]);
-    },
-    redirect: ({ context, event, system }) => {
-      if (event.type !== 'redirect') return;
-      sendToAmi(system, 'Redirect', [
-        ['Channel', context.name],
-        ['Context', event.context],
-        ['Exten', event.exten],
-        ['Priority', String(event.priority ?? 1)],
-      ]);
-    },
+    }),
+    setVariable: requestToAmi((context, event) =>
+      event.type === 'setVariable'
+        ? amiRequest('Setvar', [
+            ['Channel', context.name],
+            ['Variable', event.name],
+            ['Value', event.value],
+          ])
+        : undefined,
+    ),
+    playDtmf: requestToAmi((context, event) =>
+      event.type === 'playDtmf'
+        ? amiRequest('PlayDTMF', [
+            ['Channel', context.name],
+            ['Digit', event.digit],
+            ...(event.receive ? [['Receive', 'true'] as const] : []),
+          ])
+        : undefined,
+    ),
+    redirect: requestToAmi((context, event) =>
+      event.type === 'redirect'
+        ? amiRequest('Redirect', [
+            ['Channel', context.name],
+            ['Context', event.context],
+            ['Exten', event.exten],
+            ['Priority', String(event.priority ?? 1)],
+          ])
+        : undefined,
+    ),
   },
   guards: {
+    /** The event changes the context: an event that changes nothing costs no snapshot. */
+    changes: ({ context, event }) => fold(context, event) !== undefined,
     lineIs: ({ event }, params: { line: LineState }) => eventLine(event) === params.line,
-    startsAs: ({ context }, params: { line: LineState }) =>
-      lineStateOf(context.state.code) === params.line,
+    startsAs: ({ context, event }, params: { line: LineState }) =>
+      isStart(event) && lineStateOf(context.state.code) === params.line,
     isSelf: ({ context, event }) =>
       'message' in event && event.message.get('Uniqueid') === context.uniqueid,
-    startsBridged: ({ context }) => context.bridge !== undefined,
-    startsInAgi: ({ context }) => context.agi.sessions > 0,
+    startsBridged: ({ context, event }) => isStart(event) && context.bridge !== undefined,
+    startsInAgi: ({ context, event }) => isStart(event) && context.agi.sessions > 0,
     lastDialLegEnds: ({ context, event }) =>
       'message' in event &&
       event.message.get('Uniqueid') === context.uniqueid &&
@@ -201,7 +252,7 @@ export const channelMachine = setup({
       on: {
         'ami.Hangup': { guard: 'isSelf', target: 'hungUp', actions: 'absorb' },
         lost: { target: 'hungUp', actions: 'absorb' },
-        'ami.*': { actions: 'absorb' },
+        'ami.*': { guard: 'changes', actions: 'absorb' },
         sync: { actions: 'absorb' },
         hangup: { actions: 'requestHangup' },
         setVariable: { actions: 'setVariable' },
@@ -210,10 +261,11 @@ export const channelMachine = setup({
       },
       states: {
         line: {
-          initial: 'starting',
+          initial: 'down',
           states: {
-            // A channel may be met in any state (mid-call, resync): start where its input says.
-            starting: {
+            down: {
+              // A channel may be met in any state (mid-call, resync): at start, it moves on to
+              // where its input says, and `onDown` runs only for a channel that is really down.
               always: [
                 { guard: { type: 'startsAs', params: { line: 'answered' } }, target: 'answered' },
                 {
@@ -224,11 +276,10 @@ export const channelMachine = setup({
                   guard: { type: 'startsAs', params: { line: 'outgoing' } },
                   target: 'ringing.outgoing',
                 },
-                { target: 'down' },
               ],
-            },
-            down: {
-              entry: 'onDown',
+              entry: enqueueActions(({ context, enqueue }) => {
+                if (lineStateOf(context.state.code) === 'down') enqueue('onDown');
+              }),
               on: { 'ami.Newstate': lineMoves('down'), sync: lineMoves('down') },
             },
             ringing: {
@@ -273,10 +324,10 @@ export const channelMachine = setup({
           },
         },
         agi: {
-          initial: 'starting',
+          initial: 'idle',
           states: {
-            starting: { always: [{ guard: 'startsInAgi', target: 'inAgi' }, { target: 'idle' }] },
             idle: {
+              always: { guard: 'startsInAgi', target: 'inAgi' },
               on: {
                 'ami.AsyncAGIStart': { target: 'inAgi', actions: ['absorb', 'onAgiStart'] },
               },
@@ -287,12 +338,10 @@ export const channelMachine = setup({
           },
         },
         bridge: {
-          initial: 'starting',
+          initial: 'unbridged',
           states: {
-            starting: {
-              always: [{ guard: 'startsBridged', target: 'bridged' }, { target: 'unbridged' }],
-            },
             unbridged: {
+              always: { guard: 'startsBridged', target: 'bridged' },
               on: {
                 'ami.BridgeEnter': {
                   guard: 'isSelf',

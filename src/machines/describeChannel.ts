@@ -13,8 +13,7 @@ export function describeChannel(snapshot: SnapshotFrom<typeof channelMachine>): 
   const value = snapshot.value;
   if (typeof value === 'string' || snapshot.status !== 'active') return 'hungUp';
   const live = value.live;
-  const line = typeof live.line === 'string' ? live.line : 'ringing';
-  let label = line === 'starting' ? 'down' : line;
+  let label = typeof live.line === 'string' ? live.line : 'ringing';
   if (live.dial === 'dialing') label += '+dialing';
   if (live.agi === 'inAgi') label += '+inAgi';
   if (live.bridge === 'bridged') label += '+bridged';

@@ -1,10 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createActor } from 'xstate';
+import { assign, createActor, waitFor } from 'xstate';
+import { supervisorMachine } from '../../src/actors/supervisorMachine.js';
 import { createMessage } from '../../src/connection/serialize.js';
-import { channelInputFrom, MAX_HISTORY } from '../../src/machines/channelContext.js';
+import { absorbEvent, channelInputFrom, MAX_HISTORY } from '../../src/machines/channelContext.js';
 import { toChannelEvent } from '../../src/machines/channelEvents.js';
 import { channelMachine, lineStateOf } from '../../src/machines/channelMachine.js';
 import { describeChannel } from '../../src/machines/describeChannel.js';
+import { FakeAmiClient } from '../actors/fakeAmiClient.js';
+import { traceMessages } from '../actors/traceMessages.js';
 import { channelEvents } from './amiEvents.js';
 
 function start(state = 4, machine = channelMachine) {
@@ -54,6 +57,62 @@ describe('channelMachine', () => {
     ]);
     const actor = createActor(channelMachine, { input: channelInputFrom(item) }).start();
     expect(describeChannel(actor.getSnapshot())).toBe('answered+inAgi+bridged');
+  });
+
+  it('should run the entry hook of the state it starts in, and not of the ones it passes', () => {
+    const hooks = () => ({ onDown: vi.fn(), onRinging: vi.fn(), onAnswered: vi.fn() });
+    const born = (state: number) => {
+      const actions = hooks();
+      start(state, channelMachine.provide({ actions }));
+      return [actions.onDown, actions.onRinging, actions.onAnswered].map(
+        (hook) => hook.mock.calls.length,
+      );
+    };
+    expect(born(0)).toEqual([1, 0, 0]);
+    expect(born(4)).toEqual([0, 1, 0]);
+    expect(born(5)).toEqual([0, 1, 0]);
+    expect(born(6)).toEqual([0, 0, 1]);
+  });
+
+  it('should take its starting moves only at start, not again when its context later says so', () => {
+    const item = createMessage([
+      ['Event', 'CoreShowChannel'],
+      ['Channel', 'PJSIP/bob-00000002'],
+      ['ChannelState', '6'],
+      ['Uniqueid', '1700000000.2'],
+      ['Application', 'AGI'],
+      ['ApplicationData', 'agi:async'],
+      ['BridgeId', 'b-1'],
+    ]);
+    const actor = createActor(channelMachine, { input: channelInputFrom(item) }).start();
+    const bob = channelEvents('1700000000.2', 'PJSIP/bob-00000002');
+    actor.send(bob.agiEnd());
+    actor.send(bob.varSet('AFTER', 'agi'));
+    // Still counted as one AGI session, yet out of AGI: the start move is not taken again.
+    expect(actor.getSnapshot().context.agi.sessions).toBe(1);
+    expect(describeChannel(actor.getSnapshot())).toBe('answered+bridged');
+    actor.send(bob.newstate(4));
+    actor.send(bob.varSet('AFTER', 'ringing'));
+    expect(describeChannel(actor.getSnapshot())).toBe('ringing+bridged');
+  });
+
+  it('should take an event that changes nothing without a new snapshot, and fold every other', () => {
+    const { ami, actor } = start(6);
+    const received: string[] = [];
+    actor.system.inspect((inspection) => {
+      if (inspection.type === '@xstate.event' && inspection.actorRef === actor) {
+        received.push(inspection.event.type);
+      }
+    });
+    actor.send(ami.varSet('FOO', 'bar'));
+    const folded = actor.getSnapshot();
+    expect(folded.context.variables).toEqual({ FOO: 'bar' });
+    actor.send(ami.varSet('FOO', 'bar'));
+    actor.send(ami.newstate(6));
+    expect(actor.getSnapshot()).toBe(folded);
+    actor.send(ami.varSet('FOO', 'baz'));
+    expect(actor.getSnapshot().context.variables).toEqual({ FOO: 'baz' });
+    expect(received).toEqual(['ami.VarSet', 'ami.VarSet', 'ami.Newstate', 'ami.VarSet']);
   });
 
   it('should go from ringing to answered and run the hook once per entry', () => {
@@ -197,6 +256,36 @@ describe('channelMachine', () => {
     expect(actor.getSnapshot().context.bridge).toEqual({ id: 'b-7', peers: ['x.1'] });
     actor.send({ type: 'sync', message: ami.message('CoreShowChannel', 6, [['BridgeId', '']]) });
     expect(label()).toBe('answered');
+  });
+
+  it('should fold every event as a plain XState assign would, through a real supervisor', async () => {
+    const plain = channelMachine.provide({
+      actions: { absorb: assign(({ context, event }) => absorbEvent(context, event) ?? {}) },
+    });
+    /** Every channel's snapshot after every message of a trace, for one channel statechart. */
+    const replay = async (name: string, channelLogic: typeof channelMachine) => {
+      const client = new FakeAmiClient();
+      const supervisor = createActor(supervisorMachine, {
+        input: { client, lingerMs: 60_000, channelLogic },
+      }).start();
+      client.connect();
+      await waitFor(supervisor, (s) => s.matches({ connected: 'live' }));
+      const seen: unknown[] = [];
+      for (const message of traceMessages(name)) {
+        client.emit(message);
+        for (const ref of supervisor.getSnapshot().context.router.directory.refs()) {
+          const { value, status, context, output, tags } = ref.getSnapshot();
+          seen.push({ value, status, context, output, tags: [...tags] });
+        }
+      }
+      supervisor.stop();
+      return seen;
+    };
+    for (const name of ['hello', 'bridge', 'load', 'asyncagi-hello', 'asyncagi-dtmf']) {
+      const seen = await replay(name, channelMachine);
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen).toEqual(await replay(name, plain));
+    }
   });
 
   it('should carry out PBX requests through named actions', () => {

@@ -13,7 +13,7 @@ import { AmiConnection, type AmiConnectionOptions } from '../connection/AmiConne
 import type { AmiClient } from '../connection/client.js';
 import { createEmitter, type Emitter } from '../connection/emitter.js';
 import type { AmiMessage } from '../connection/message.js';
-import { InvalidDtmfError, NoSuchCallError } from '../errors.js';
+import { AmiConnectionClosedError, InvalidDtmfError, NoSuchCallError } from '../errors.js';
 import { getDefaultLogger, type Logger } from '../logger.js';
 import type { channelMachine } from '../machines/channelMachine.js';
 import { describeChannel } from '../machines/describeChannel.js';
@@ -308,6 +308,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     return best ? callFor(best.getSnapshot().context.uniqueid, best) : undefined;
   };
 
+  /** Waits of `originate`/`originateToAgi` for their channel: rejected if the runtime closes. */
+  const waits = new Set<(error: Error) => void>();
+
   /**
    * Resolves with the Call of `uniqueid` once its actor exists (an `OriginateResponse` can come
    * before the `Newchannel`) and `ready` holds; rejects if it hangs up first or time runs out.
@@ -320,13 +323,21 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   ): Promise<Call> =>
     new Promise((resolve, reject) => {
       let subscription: Subscription | undefined;
+      let settled = false;
       const finish = (outcome: () => void): true => {
+        if (settled) return true;
+        settled = true;
         bus.off('channel', onChannel);
         subscription?.unsubscribe();
         clearTimeout(timer);
+        waits.delete(abort);
         outcome();
         return true;
       };
+      const abort = (error: Error): void => {
+        finish(() => reject(error));
+      };
+      waits.add(abort);
       const check = (ref: ChannelActorRef): boolean => {
         const call = callFor(uniqueid, ref);
         if (ready(call)) return finish(() => resolve(call));
@@ -439,6 +450,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         client.bus.off('disconnected', onDisconnected);
         agi.clear('the runtime closed');
         originates.close();
+        for (const abort of [...waits]) abort(new AmiConnectionClosedError('the runtime closed'));
         calls.clear();
         for (const uniqueid of [...flows.keys()]) stopFlow(uniqueid);
         for (const subscription of watching.values()) subscription.unsubscribe();

@@ -252,3 +252,44 @@ describe('createRuntime', () => {
     await expect(runtime.ready()).rejects.toThrow();
   });
 });
+
+describe('createRuntime closing', () => {
+  it('should reject an originate still waiting for its channel when the runtime closes', async () => {
+    const client = new FakeAmiClient();
+    const runtime = createRuntime({ client, logger: pino({ level: 'silent' }) });
+    client.connect();
+    await runtime.ready();
+    const placed = runtime.originate({
+      channel: 'Local/401@default',
+      application: 'Wait',
+      data: '1',
+    });
+    await Promise.resolve();
+    // Answered, but the channel's Newchannel never comes before the close.
+    client.event([
+      ['Event', 'OriginateResponse'],
+      ['ActionID', String(client.sent.length)],
+      ['Response', 'Success'],
+      ['Reason', '4'],
+      ['Uniqueid', '1795808402.0'],
+    ]);
+    await new Promise((resolve) => setImmediate(resolve));
+    await runtime.close();
+    await expect(placed).rejects.toMatchObject({ name: 'AmiConnectionClosedError' });
+  });
+
+  it('should reject an originate waiting for its outcome when the runtime closes', async () => {
+    const client = new FakeAmiClient();
+    const runtime = createRuntime({ client, logger: pino({ level: 'silent' }) });
+    client.connect();
+    await runtime.ready();
+    const placed = runtime.originate({
+      channel: 'Local/401@default',
+      application: 'Wait',
+      data: '1',
+    });
+    await Promise.resolve();
+    await runtime.close();
+    await expect(placed).rejects.toMatchObject({ name: 'OriginateError', reason: 'unknown' });
+  });
+});

@@ -389,22 +389,12 @@ function partyAfter(
   return num === current.num && name === current.name ? current : { num, name };
 }
 
+/** What a (late) `Newchannel` says about the channel: the same facts a fresh context starts with. */
 function newchannelFields(message: AmiMessage): Partial<ChannelContext> {
-  const input = channelInputFrom(message);
-  return {
-    name: input.name,
-    linkedid: input.linkedid ?? '',
-    state: { code: input.channelState ?? 0, desc: input.channelStateDesc ?? '' },
-    callerId: input.callerId ?? NO_PARTY,
-    connectedLine: input.connectedLine ?? NO_PARTY,
-    dialplan: {
-      context: input.context ?? '',
-      exten: input.exten ?? '',
-      priority: input.priority ?? 0,
-      application: '',
-      appData: '',
-    },
-  };
+  const { name, linkedid, state, callerId, connectedLine, dialplan } = initialChannelContext(
+    channelInputFrom(message),
+  );
+  return { name, linkedid, state, callerId, connectedLine, dialplan };
 }
 
 /** A list item describes the channel now: take its state, position and bridge as they are. */

@@ -19,7 +19,20 @@ import type { channelMachine } from '../machines/channelMachine.js';
 import { describeChannel } from '../machines/describeChannel.js';
 import { Call, isInAgi } from './Call.js';
 import { type CallHandler, CallHandlers, type CallLogic, type CallMatch } from './callHandlers.js';
+import {
+  type InjectDtmfOptions,
+  type OriginateOptions,
+  type OriginateToAgiOptions,
+  originateFields,
+} from './originateOptions.js';
 import { OriginateTracker } from './originateTracker.js';
+
+export type {
+  InjectDtmfOptions,
+  OriginateOptions,
+  OriginateToAgiOptions,
+} from './originateOptions.js';
+
 import type { RuntimeEvents } from './runtimeEvents.js';
 
 /** How to reach Asterisk and how to run. */
@@ -37,50 +50,6 @@ export interface RuntimeOptions {
   readonly channelLogic?: typeof channelMachine;
   /** The clock of the actor system (a `SimulatedClock` in tests). */
   readonly clock?: ActorOptions<typeof supervisorMachine>['clock'];
-}
-
-/**
- * What to originate: a `channel` to call (`PJSIP/alice`, `Local/401@default`), connected once it
- * answers either to a dialplan position (`context`/`exten`/`priority`) or to an application
- * (`application`/`data`).
- */
-export interface OriginateOptions {
-  readonly channel: string;
-  readonly context?: string;
-  readonly exten?: string;
-  readonly priority?: number;
-  readonly application?: string;
-  readonly data?: string;
-  readonly variables?: Readonly<Record<string, string>>;
-  readonly callerId?: string;
-  /** Ring timeout, ms. */
-  readonly timeoutMs?: number;
-  /** How long to wait for Asterisk's `OriginateResponse`, ms (default: ring timeout + 60 s). */
-  readonly outcomeTimeoutMs?: number;
-}
-
-/** An Originate straight into AsyncAGI: the call's AGI session is driven by this runtime. */
-export type OriginateToAgiOptions = Omit<
-  OriginateOptions,
-  'application' | 'data' | 'context' | 'exten' | 'priority'
-> & {
-  /**
-   * The channel variable that correlates the call (default `AsyncOrigId`, which the shipped
-   * `manager.conf` lists in `channelvars`, so every channel event carries it).
-   */
-  readonly correlationVariable?: string;
-};
-
-/** Which live call a DTMF injection targets, and the digit. */
-export interface InjectDtmfOptions {
-  /** The extension the call is at (`403`). */
-  readonly exten: string;
-  /** Its dialplan context, when extensions repeat across contexts. */
-  readonly context?: string;
-  /** One of `0-9`, `*`, `#`, `A-D`. */
-  readonly digit: string;
-  /** Tone length, ms (default Asterisk's). */
-  readonly durationMs?: number;
 }
 
 /** The live channels, by Uniqueid or name. */
@@ -471,23 +440,4 @@ function openConnection(options: RuntimeOptions, logger: Logger): AmiConnection 
     throw new TypeError('createRuntime needs a client, a url, or connection host/username/secret');
   }
   return new AmiConnection({ ...overrides, host, port: port ?? 5038, username, secret });
-}
-
-function originateFields(options: OriginateOptions): Array<readonly [string, string]> {
-  const fields: Array<readonly [string, string]> = [['Channel', options.channel]];
-  const add = (key: string, value: string | number | undefined) => {
-    if (value !== undefined) fields.push([key, String(value)]);
-  };
-  add('Context', options.context);
-  add('Exten', options.exten);
-  add('Priority', options.priority ?? (options.exten === undefined ? undefined : 1));
-  add('Application', options.application);
-  add('Data', options.data);
-  add('CallerID', options.callerId);
-  add('Timeout', options.timeoutMs);
-  // The order the recorded client used (traces): Async, then one Variable line each.
-  fields.push(['Async', 'true']);
-  for (const [name, value] of Object.entries(options.variables ?? {}))
-    add('Variable', `${name}=${value}`);
-  return fields;
 }

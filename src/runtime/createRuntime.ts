@@ -52,6 +52,20 @@ export interface RuntimeOptions {
   readonly clock?: ActorOptions<typeof supervisorMachine>['clock'];
 }
 
+/** Counters of what a runtime holds (see `Runtime.stats`). */
+export interface RuntimeStats {
+  /** Channel actors, live or lingering after their hang-up. */
+  readonly channels: number;
+  /** `Call` objects handed out (one per channel that was looked at). */
+  readonly calls: number;
+  /** Call-logic actors running. */
+  readonly flows: number;
+  /** AGI commands waiting for their `AsyncAGIExec`. */
+  readonly agiCommands: number;
+  /** Originates waiting for their `OriginateResponse` or their channel. */
+  readonly originates: number;
+}
+
 /** The live channels, by Uniqueid or name. */
 export interface ChannelLookup {
   /** A channel's actor: live, or lingering after its hang-up. */
@@ -71,6 +85,8 @@ export interface Runtime {
   call(uniqueid: string): Call | undefined;
   /** The actor running call logic for a channel (see `handle`), while it runs: for inspection. */
   flow(uniqueid: string): AnyActorRef | undefined;
+  /** What the runtime holds right now, for monitoring (all 0 on an idle PBX once calls are gone). */
+  stats(): RuntimeStats;
   /**
    * Give matching calls to `handler` (first match wins, once per channel): a function called with
    * the {@link Call}, or call logic (a machine with input `{ call }`, e.g. built on `agiServices`)
@@ -365,6 +381,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     call: lookupCall,
     flow: (uniqueid) => flows.get(uniqueid),
+    stats: () => ({
+      channels: directory().refs().length,
+      calls: calls.size,
+      flows: flows.size,
+      agiCommands: agi.size,
+      originates: originates.size + waits.size,
+    }),
     handle: (match, handler) => handlers.add(match, handler),
     originate,
     originateToAgi: async (options) => {

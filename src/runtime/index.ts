@@ -82,6 +82,7 @@ export {
   type OriginateToAgiOptions,
   type Runtime,
   type RuntimeOptions,
+  type RuntimeStats,
 } from './createRuntime.js';
 export {
   type DtmfInjectionServer,

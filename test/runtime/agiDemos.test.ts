@@ -206,3 +206,50 @@ describe('AGI failures on the embedded PBX', () => {
     await expect(call.answer()).rejects.toMatchObject({ name: 'AgiNotInAgiError' });
   });
 });
+
+describe('AsyncAGI calls at scale on the embedded PBX', () => {
+  it('should serve 100 concurrent AGI calls with helloMachine and keep nothing afterwards', async () => {
+    const { pbx, runtime, commands } = await setUp();
+    serveAgiHello(runtime);
+    const before = runtime.stats();
+    const removed = new Set<string>();
+    runtime.bus.on('removed', ({ uniqueid }) => removed.add(uniqueid));
+    const peak = { flows: 0, agiCommands: 0 };
+    runtime.bus.on('channelState', () => {
+      const now = runtime.stats();
+      peak.flows = Math.max(peak.flows, now.flows);
+      peak.agiCommands = Math.max(peak.agiCommands, now.agiCommands);
+    });
+    const calls = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        runtime.originate({
+          channel: 'Local/403@default',
+          application: 'Wait',
+          data: '30',
+          variables: { AsyncOrigId: `scale-${i}` },
+        }),
+      ),
+    );
+    const ends = await Promise.all(calls.map((call) => call.waitForHangup()));
+    expect(ends).toHaveLength(100);
+    // Every ;2 got exactly the three commands of helloMachine.
+    const served = [...commands.entries()].filter(([name]) => name.endsWith(';2'));
+    expect(served).toHaveLength(100);
+    for (const [, sent] of served)
+      expect(sent).toEqual(['ANSWER', 'STREAM FILE hello-world ""', 'HANGUP']);
+    // The counters did count: a leak would show as a non-zero below.
+    expect(peak.flows).toBeGreaterThan(10);
+    expect(peak.agiCommands).toBeGreaterThan(10);
+    await eventually(() => removed.size === 200);
+    expect(runtime.stats()).toEqual(before);
+    expect(before).toEqual({ channels: 0, calls: 0, flows: 0, agiCommands: 0, originates: 0 });
+    expect(pbx.channels()).toEqual([]);
+  }, 60_000);
+});
+
+async function eventually(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; !probe(); waited += 20) {
+    if (waited > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,5 +1,6 @@
 import type { ChannelActorRef } from '../actors/supervisorMachine.js';
 import { helloMachine } from '../machines/helloMachine.js';
+import { type IvrOutput, ivrMachine } from '../machines/ivrMachine.js';
 import type { PbxHandle } from '../pbx/index.js';
 import type { Runtime } from '../runtime/createRuntime.js';
 
@@ -141,8 +142,72 @@ export const asyncAgiCall: DemoCall = {
   },
 };
 
+/**
+ * Extension 500, the IVR (`ivrMachine` over AsyncAGI, with its passcode and menu child machines).
+ * The caller (the `;1` half) types 12345# once the passcode prompt is over, then 1 during the menu:
+ * the IVR dials the agent and both are bridged. Two seconds later the runtime hangs the agent up
+ * (an AMI `Hangup` sent through its channel actor): `Dial` returns and the IVR hangs up the call.
+ * Each step of the IVR actor is narrated.
+ */
+export const ivrCall: DemoCall = {
+  name: '500',
+  summary: 'IVR: passcode 12345#, then 1 dials the agent; the agent hangs up after 2 s',
+  async run(demo) {
+    const { runtime, pbx, signal } = demo;
+    const stop = runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
+    try {
+      const call = await placeCall(demo, { exten: '500', callerId: '"IVR" <5550500>' });
+      const ofCall = (pattern: RegExp) =>
+        runtime.channels.all().find((ref) => {
+          const { linkedid, name } = ref.getSnapshot().context;
+          return linkedid === call.linkedid && pattern.test(name);
+        });
+      const served = () => ofCall(/^Local\/500@default-[0-9a-f]{8};2$/);
+      await until(() => {
+        const uniqueid = served()?.getSnapshot().context.uniqueid;
+        return uniqueid !== undefined && runtime.flow(uniqueid) !== undefined;
+      }, signal);
+      const ivr = runtime.flow(served()!.getSnapshot().context.uniqueid)!;
+      let state = '';
+      const narrate = (): void => {
+        const snapshot = ivr.getSnapshot();
+        if (String(snapshot.value) === state) return;
+        state = String(snapshot.value);
+        const output = snapshot.status === 'done' ? (snapshot.output as IvrOutput) : undefined;
+        demo.say(`demo 500: ivr ${state}${output ? ` (${output.outcome})` : ''}`);
+      };
+      narrate();
+      const watching = ivr.subscribe({ next: narrate, error: () => {} });
+      try {
+        const caller = call.first.getSnapshot().context.name;
+        await until(() => state === 'passcode', signal);
+        await delay(1500, signal); // the prompt is over
+        demo.say('demo 500: the caller types 12345#');
+        await pbx.sendDigits(caller, '12345#', { durationMs: 100 });
+        await until(() => state === 'menu', signal);
+        await delay(800, signal);
+        demo.say('demo 500: the caller presses 1');
+        await pbx.sendDigits(caller, '1', { durationMs: 100 });
+        await until(
+          () => ofCall(/^Local\/agent@default-/)?.getSnapshot().context.bridge !== undefined,
+          signal,
+        );
+        await delay(2000, signal);
+        const agent = ofCall(/^Local\/agent@default-[0-9a-f]{8};2$/);
+        demo.say(`demo 500: hanging up the agent ${agent?.getSnapshot().context.name}`);
+        agent?.send({ type: 'hangup', cause: 16 });
+        await call.ended;
+      } finally {
+        watching.unsubscribe();
+      }
+    } finally {
+      stop();
+    }
+  },
+};
+
 /** The demos `octostate start` places, in order, one at a time. */
-export const DEMO_CALLS: readonly DemoCall[] = [helloCall, bridgedCall, asyncAgiCall];
+export const DEMO_CALLS: readonly DemoCall[] = [helloCall, bridgedCall, asyncAgiCall, ivrCall];
 
 /**
  * Runs demo calls one after the other (each to its end, then a short pause). A demo that fails is

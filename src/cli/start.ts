@@ -15,7 +15,8 @@ const USAGE = `Usage: octostate start [options]
 
 Runs the octostate runtime: one statechart per channel, printed as channels appear, change state
 and hang up. Without ASTERISK_AMI_URL (or --url) it starts the embedded PBX and places a few demo
-calls on it (401: hello; 402: a bridged call); with one, it watches that Asterisk.
+calls on it (401: hello; 402: a bridged call; 403: AsyncAGI driven by a statechart; 500: the IVR,
+passcode 12345 then 1 for the agent); with one, it watches that Asterisk.
 Runs until Ctrl-C or SIGTERM, or for --seconds.
 
 Options:

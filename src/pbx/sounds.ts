@@ -21,6 +21,8 @@ export const SOUND_SAMPLES: Readonly<Record<string, number>> = {
   'queue-thankyou': 8000,
   'conf-onlyperson': 16800,
   goodbye: 5600,
+  // "Press": the menu prompt of ivrMachine; length estimated, not measured.
+  'vm-press': 4000,
   'digits/0': 4400,
   'digits/1': 3600,
   'digits/2': 3600,

@@ -72,6 +72,32 @@ export {
   collectDigitsMachine,
 } from '../machines/collectDigitsMachine.js';
 export { describeChannel } from '../machines/describeChannel.js';
+export {
+  type HelloInput,
+  helloMachine,
+} from '../machines/helloMachine.js';
+export {
+  type IvrContext,
+  type IvrInput,
+  type IvrOutcome,
+  type IvrOutput,
+  ivrMachine,
+} from '../machines/ivrMachine.js';
+export {
+  DEFAULT_MENU_PROMPT,
+  type MenuContext,
+  type MenuInput,
+  type MenuOutput,
+  type MenuReason,
+  menuMachine,
+} from '../machines/menuMachine.js';
+export {
+  type PasscodeContext,
+  type PasscodeInput,
+  type PasscodeOutput,
+  type PasscodeReason,
+  passcodeMachine,
+} from '../machines/passcodeMachine.js';
 export { Call, isInAgi } from './Call.js';
 export { type CallHandler, CallHandlers, type CallMatch } from './callHandlers.js';
 export {

@@ -21,7 +21,7 @@ function statesOf(printed: string[], prefix: string): string[] {
 
 describe('octostate start', () => {
   it('should run the demo calls on the embedded PBX and stop after --seconds', async () => {
-    const run = runTsx('src/cli/main.ts', ['start', '--seconds', '14']);
+    const run = runTsx('src/cli/main.ts', ['start', '--seconds', '21']);
     expect(await run.exit).toEqual({ code: 0, signal: null });
     expect(run.stderr()).toBe('');
     const printed = lines(run.stdout());
@@ -49,7 +49,8 @@ describe('octostate start', () => {
       ';2 answered+bridged',
       ';2 answered',
     ]);
-    expect(statesOf(printed, 'Local/agent@default')).toEqual([
+    // (The first four are the agent of 402, the next four the agent of 500.)
+    expect(statesOf(printed, 'Local/agent@default').slice(0, 4)).toEqual([
       ';2 answered',
       ';1 answered',
       ';1 answered+bridged',
@@ -71,8 +72,45 @@ describe('octostate start', () => {
     for (const half of [';1', ';2']) {
       expect(printed).toContain(`- Local/403@default-00000003${half} hung up: 0 Unknown`);
     }
+    // 500: the IVR on ;2 (AsyncAGI): passcode, menu, Dial to the agent and a bridge; the runtime
+    // hangs the agent up, Dial returns, the IVR hangs up the call (cause 0).
+    expect(statesOf(printed, 'Local/500@default')).toEqual([
+      ';2 ringing+inAgi',
+      ';2 answered+inAgi',
+      ';1 answered',
+      ';2 answered+dialing+inAgi',
+      ';2 answered+inAgi',
+      ';2 answered+inAgi+bridged',
+      ';2 answered+inAgi',
+      ';2 answered',
+    ]);
+    expect(statesOf(printed, 'Local/agent@default').slice(4)).toEqual([
+      ';2 answered',
+      ';1 answered',
+      ';1 answered+bridged',
+      ';1 answered',
+    ]);
+    const ivrSteps = printed.filter((line) => line.startsWith('demo 500: '));
+    expect(ivrSteps).toEqual([
+      'demo 500: IVR: passcode 12345#, then 1 dials the agent; the agent hangs up after 2 s',
+      'demo 500: ivr answering',
+      'demo 500: ivr passcode',
+      'demo 500: the caller types 12345#',
+      'demo 500: ivr menu',
+      'demo 500: the caller presses 1',
+      'demo 500: ivr connecting',
+      'demo 500: hanging up the agent Local/agent@default-00000005;2',
+      'demo 500: ivr hangingUp',
+      'demo 500: ivr done (connected)',
+    ]);
+    for (const half of [';1', ';2']) {
+      expect(printed).toContain(`- Local/500@default-00000004${half} hung up: 0 Unknown`);
+      expect(printed).toContain(
+        `- Local/agent@default-00000005${half} hung up: 16 Normal Clearing`,
+      );
+    }
     expect(printed).toContain('demo calls done');
-    expect(printed).toContain('stopped (--seconds 14): 8 channels seen, 8 hung up, 0 live');
+    expect(printed).toContain('stopped (--seconds 21): 12 channels seen, 12 hung up, 0 live');
   }, 40_000);
 
   it('should only watch a real Asterisk given by ASTERISK_AMI_URL, and stop on SIGINT', async () => {

@@ -1,0 +1,286 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AnyActorRef, toPromise } from 'xstate';
+import { AmiConnection } from '../../src/connection/AmiConnection.js';
+import { type IvrOutput, ivrMachine } from '../../src/machines/ivrMachine.js';
+import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
+import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
+import { killLeftovers, runTsx } from '../cli/spawnTsx.js';
+
+/**
+ * The IVR end to end on the embedded PBX over TCP: a simulated phone calls extension 500
+ * (`AGI(agi:async)`), the runtime runs `ivrMachine` for it, and the phone types its keys when the
+ * PBX reports (`AGIExecStart`, seen by a second AMI session) that the prompt waiting for them
+ * started. Checked: the AGI commands the PBX ran, the IVR's steps and output, the bridge with the
+ * agent, and that nothing is left afterwards.
+ */
+
+const silent = pino({ level: 'silent' });
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  killLeftovers();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Setup {
+  pbx: PbxHandle;
+  runtime: Runtime;
+  /** `Command` of every AGIExecStart, per channel, in order. */
+  commands: Map<string, string[]>;
+  /** Called with each AGIExecStart's channel and command. */
+  onCommand(listener: (channel: string, command: string) => void): void;
+}
+
+async function setUp(): Promise<Setup> {
+  const pbx = await startPbx({ port: 0, phones: [{ name: 'alice', callerIdName: 'Alice' }] });
+  cleanups.push(() => pbx.stop());
+  const url = pbx.url.replace('ami://', 'ami://manager:secret@');
+  const watcher = AmiConnection.fromUrl(url, { logger: silent, reconnect: false });
+  cleanups.push(() => watcher.close());
+  const commands = new Map<string, string[]>();
+  const listeners: Array<(channel: string, command: string) => void> = [];
+  watcher.bus.on('event', (event) => {
+    if (event.name !== 'AGIExecStart') return;
+    const channel = event.get('Channel') ?? '';
+    const command = event.get('Command') ?? '';
+    commands.set(channel, [...(commands.get(channel) ?? []), command]);
+    for (const listener of listeners) listener(channel, command);
+  });
+  await watcher.connect();
+  const runtime = createRuntime({ url, logger: silent, lingerMs: 100 });
+  cleanups.push(() => runtime.close());
+  await runtime.ready();
+  return { pbx, runtime, commands, onCommand: (listener) => listeners.push(listener) };
+}
+
+/** The IVR actor of a channel, once its call logic runs, and the state values it goes through. */
+async function ivrOf(
+  runtime: Runtime,
+  pbx: PbxHandle,
+  channel: string,
+): Promise<{ actor: AnyActorRef; steps: string[]; output: Promise<IvrOutput> }> {
+  let actor: AnyActorRef | undefined;
+  await eventually(() => {
+    const uniqueid = pbx.channels().find((info) => info.name === channel)?.uniqueid;
+    actor = uniqueid === undefined ? undefined : runtime.flow(uniqueid);
+    return actor !== undefined;
+  });
+  const steps = [String(actor!.getSnapshot().value)];
+  actor!.subscribe((snapshot) => {
+    const value = String(snapshot.value);
+    if (steps.at(-1) !== value) steps.push(value);
+  });
+  return { actor: actor!, steps, output: toPromise(actor!) as Promise<IvrOutput> };
+}
+
+/** The phone presses `digits` each time a command starting with `prefix` starts on its channel. */
+function pressWhen(setup: Setup, channel: string, prefix: string, digits: string): void {
+  setup.onCommand((on, command) => {
+    if (on === channel && command.startsWith(prefix))
+      void setup.pbx.sendDigits(channel, digits, { receive: true }).catch(() => {});
+  });
+}
+
+/** Waits until every channel is gone from the PBX and from the runtime, and the runtime holds nothing. */
+async function expectNothingLeft(setup: Setup): Promise<void> {
+  await eventually(() => setup.pbx.channels().length === 0 && setup.runtime.stats().channels === 0);
+  expect(setup.runtime.stats()).toEqual({
+    channels: 0,
+    calls: 0,
+    flows: 0,
+    agiCommands: 0,
+    originates: 0,
+  });
+}
+
+describe('the IVR on extension 500 of the embedded PBX', () => {
+  it('should connect a caller with the right passcode who presses 1 to the agent', async () => {
+    const setup = await setUp();
+    const { pbx, runtime, commands } = setup;
+    runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
+    const bridges: string[] = [];
+    runtime.bus.on('bridge', ({ action, members }) => bridges.push(`${action} ${members.length}`));
+    const phone = pbx.phoneCall('alice', '500');
+    pressWhen(setup, phone, 'GET DATA', '12345#');
+    pressWhen(setup, phone, 'STREAM FILE vm-press', '1');
+    const ivr = await ivrOf(runtime, pbx, phone);
+    // The caller and the agent end up in one bridge.
+    await eventually(() => {
+      const caller = runtime.channels.byName(phone)?.getSnapshot().context;
+      const agent = runtime.channels
+        .all()
+        .find((ref) => /^Local\/agent@default-[0-9a-f]{8};1$/.test(ref.getSnapshot().context.name));
+      return (
+        caller?.bridge !== undefined && caller.bridge.id === agent?.getSnapshot().context.bridge?.id
+      );
+    });
+    expect(runtime.channels.byName(phone)?.getSnapshot().value).toMatchObject({
+      live: { agi: 'inAgi', bridge: 'bridged' },
+    });
+    expect(ivr.actor.getSnapshot().value).toBe('connecting');
+    expect(bridges).toContain('enter 2');
+    // The agent hangs up: Dial returns, and the IVR hangs the caller up.
+    const agentSide = pbx.channels().find((info) => /^Local\/agent@default-.*;2$/.test(info.name));
+    pbx.hangup(agentSide!.name);
+    expect(await ivr.output).toMatchObject({
+      outcome: 'connected',
+      passcode: { granted: true, attempts: 1, reason: 'granted' },
+      menu: { choice: '1', tries: 1, reason: 'chosen' },
+    });
+    expect(ivr.steps).toEqual(['answering', 'passcode', 'menu', 'connecting', 'hangingUp', 'done']);
+    expect(commands.get(phone)).toEqual([
+      'ANSWER',
+      'GET DATA agent-pass 5000 16',
+      'STREAM FILE vm-press 12',
+      'EXEC Dial Local/agent@default',
+      'HANGUP',
+    ]);
+    await expectNothingLeft(setup);
+  }, 20_000);
+
+  it('should say goodbye and hang up when a caller with the right passcode presses 2', async () => {
+    const setup = await setUp();
+    const { pbx, runtime, commands } = setup;
+    runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
+    const phone = pbx.phoneCall('alice', '500');
+    pressWhen(setup, phone, 'GET DATA', '12345#');
+    pressWhen(setup, phone, 'STREAM FILE digits/1', '2');
+    const ivr = await ivrOf(runtime, pbx, phone);
+    const ended = new Promise<number>((resolve) =>
+      runtime.bus.on('hangup', ({ output }) => output.name === phone && resolve(output.cause)),
+    );
+    expect(await ivr.output).toMatchObject({
+      outcome: 'goodbye',
+      menu: { choice: '2', tries: 1 },
+    });
+    expect(ivr.steps).toEqual(['answering', 'passcode', 'menu', 'farewell', 'hangingUp', 'done']);
+    // Key 2 stopped the prompt during its second sound.
+    expect(commands.get(phone)).toEqual([
+      'ANSWER',
+      'GET DATA agent-pass 5000 16',
+      'STREAM FILE vm-press 12',
+      'STREAM FILE digits/1 12',
+      'STREAM FILE vm-goodbye ""',
+      'HANGUP',
+    ]);
+    expect(await ended).toBe(0); // hung up by AGI
+    await expectNothingLeft(setup);
+  }, 20_000);
+
+  it('should say goodbye after three wrong passcodes', async () => {
+    const setup = await setUp();
+    const { pbx, runtime, commands } = setup;
+    runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
+    const phone = pbx.phoneCall('alice', '500');
+    pressWhen(setup, phone, 'GET DATA', '54321#');
+    const ivr = await ivrOf(runtime, pbx, phone);
+    expect(await ivr.output).toEqual({
+      outcome: 'denied',
+      passcode: { granted: false, attempts: 3, reason: 'denied' },
+      menu: undefined,
+    });
+    expect(ivr.steps).toEqual(['answering', 'passcode', 'farewell', 'hangingUp', 'done']);
+    const ask = 'GET DATA agent-pass 5000 16';
+    const retry = 'STREAM FILE vm-incorrect ""';
+    expect(commands.get(phone)).toEqual([
+      'ANSWER',
+      ask,
+      retry,
+      ask,
+      retry,
+      ask,
+      'STREAM FILE vm-goodbye ""',
+      'HANGUP',
+    ]);
+    await expectNothingLeft(setup);
+  }, 20_000);
+
+  it('should end as gone when the caller hangs up during the menu', async () => {
+    const setup = await setUp();
+    const { pbx, runtime, commands } = setup;
+    runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
+    const phone = pbx.phoneCall('alice', '500');
+    pressWhen(setup, phone, 'GET DATA', '12345#');
+    setup.onCommand(
+      (on, command) => on === phone && command === 'WAIT FOR DIGIT 5000' && pbx.hangup(phone),
+    );
+    const ivr = await ivrOf(runtime, pbx, phone);
+    expect(await ivr.output).toMatchObject({
+      outcome: 'gone',
+      passcode: { granted: true },
+      menu: { choice: undefined, reason: 'gone' },
+    });
+    expect(commands.get(phone)?.at(-1)).toBe('WAIT FOR DIGIT 5000');
+    await expectNothingLeft(setup);
+  }, 20_000);
+
+  it('should serve 20 concurrent IVR calls and keep nothing afterwards', async () => {
+    const setup = await setUp();
+    const { runtime, commands } = setup;
+    runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
+    // Every caller types the passcode, then 2.
+    setup.onCommand((channel, command) => {
+      if (command.startsWith('GET DATA'))
+        void setup.pbx.sendDigits(channel, '12345#', { receive: true }).catch(() => {});
+      if (command.startsWith('STREAM FILE vm-press'))
+        void setup.pbx.sendDigits(channel, '2', { receive: true }).catch(() => {});
+    });
+    const calls = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        runtime.originate({ channel: 'Local/500@default', application: 'Wait', data: '30' }),
+      ),
+    );
+    await Promise.all(calls.map((call) => call.waitForHangup()));
+    const served = [...commands.entries()].filter(([name]) => name.endsWith(';2'));
+    expect(served).toHaveLength(20);
+    for (const [, sent] of served) {
+      expect(sent).toEqual([
+        'ANSWER',
+        'GET DATA agent-pass 5000 16',
+        'STREAM FILE vm-press 12',
+        'STREAM FILE vm-goodbye ""',
+        'HANGUP',
+      ]);
+    }
+    await expectNothingLeft(setup);
+  }, 30_000);
+});
+
+describe('examples/ivr.ts', () => {
+  it('should call 500 on the embedded PBX, type the passcode, press 1 and print each IVR step', async () => {
+    const run = runTsx('examples/ivr.ts', [], { IVR_SECONDS: '20' });
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.stderr()).toBe('');
+    const printed = run
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.replace(/^\s*\d+\.\d\ds /, ''));
+    const phone = 'PJSIP/alice-00000000';
+    expect(printed.slice(0, -2)).toEqual([
+      'connected to the embedded PBX',
+      `${phone} calls 500`,
+      `ivr ${phone}: answering`,
+      `ivr ${phone}: passcode`,
+      'alice types 12345#',
+      `ivr ${phone}: menu`,
+      'alice presses 1',
+      `ivr ${phone}: connecting`,
+      `${phone} is bridged with the agent`,
+      'the agent hangs up',
+      `ivr ${phone}: hangingUp`,
+    ]);
+    // The hang-up and the end of the IVR come together, in either order.
+    expect(printed.slice(-2).sort()).toEqual([
+      `${phone} hung up: Unknown (0)`,
+      `ivr ${phone}: done -> connected: passcode granted (1 attempt), choice 1`,
+    ]);
+  }, 30_000);
+});
+
+async function eventually(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; !probe(); waited += 20) {
+    if (waited > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

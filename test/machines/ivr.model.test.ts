@@ -6,7 +6,7 @@ import type { agiServices } from '../../src/machines/agiServices.js';
 import { type IvrInput, type IvrOutcome, ivrMachine } from '../../src/machines/ivrMachine.js';
 import { menuMachine } from '../../src/machines/menuMachine.js';
 import { passcodeMachine } from '../../src/machines/passcodeMachine.js';
-import { ScriptedAgiCall, settle, stepsOf, uniquePaths } from './scriptedAgiCall.js';
+import { keyReply, ScriptedAgiCall, settle, stepsOf, uniquePaths } from './scriptedAgiCall.js';
 
 /**
  * Model-based test of the whole IVR with its real children (passcode, menu) on a scripted call. The
@@ -198,11 +198,6 @@ const model = setup({
     gone: { type: 'final', entry: { type: 'decide', params: { outcome: 'gone' } } },
   },
 });
-
-function keyReply(line: string, digit: string): string {
-  const code = digit.charCodeAt(0);
-  return line.startsWith('STREAM FILE') ? `200 result=${code} endpos=1600` : `200 result=${code}`;
-}
 
 describe('ivrMachine (model-based)', () => {
   const testModel = createTestModel(model, {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assign, createActor, setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
 import { type MenuInput, type MenuReason, menuMachine } from '../../src/machines/menuMachine.js';
-import { ScriptedAgiCall, settle, stepsOf, uniquePaths } from './scriptedAgiCall.js';
+import { keyReply, ScriptedAgiCall, settle, stepsOf, uniquePaths } from './scriptedAgiCall.js';
 
 /**
  * Model-based test of the menu. The model is the specification as a statechart, written apart
@@ -107,12 +107,6 @@ const model = setup({
     gone: { type: 'final' },
   },
 });
-
-/** The reply to a key pressed while `line` runs: STREAM FILE and WAIT FOR DIGIT give its code. */
-function keyReply(line: string, digit: string): string {
-  const code = digit.charCodeAt(0);
-  return line.startsWith('STREAM FILE') ? `200 result=${code} endpos=1600` : `200 result=${code}`;
-}
 
 describe('menuMachine (model-based)', () => {
   const testModel = createTestModel(model, {

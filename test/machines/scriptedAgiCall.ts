@@ -104,3 +104,9 @@ export function uniquePaths<T extends { steps: ReadonlyArray<{ event: { type: st
     return true;
   });
 }
+
+/** The reply to a key pressed while `line` runs: STREAM FILE and WAIT FOR DIGIT give its code. */
+export function keyReply(line: string, digit: string): string {
+  const code = digit.charCodeAt(0);
+  return line.startsWith('STREAM FILE') ? `200 result=${code} endpos=1600` : `200 result=${code}`;
+}

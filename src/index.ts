@@ -25,4 +25,5 @@ export {
   OriginateError,
   type OriginateFailure,
 } from './errors.js';
+export * from './inspector/index.js';
 export * from './runtime/index.js';

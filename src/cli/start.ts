@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { redactAmiUrl } from '../connection/amiUrl.js';
 import { AmiAuthenticationError } from '../errors.js';
+import type { InspectorHandle } from '../inspector/inspectorServer.js';
 import { createLogger } from '../logger.js';
 import { describeChannel } from '../machines/describeChannel.js';
 import { type PbxHandle, startPbx } from '../pbx/index.js';
@@ -24,6 +25,10 @@ Options:
   --seconds <n>        stop by itself after n seconds
   --pbx-port <port>    the embedded PBX's port on 127.0.0.1 (default: a free one)
   --no-demo            place no demo calls
+  --inspect [port]     serve the live inspector (every actor, its statechart, context and events)
+                       on http://127.0.0.1:<port>/ (default: a free port); on by default with the
+                       embedded PBX
+  --no-inspect         no inspector
   --log-level <level>  also log the library's diagnostics (pino JSON) on stderr at this level
   -h, --help           show this help
 
@@ -36,6 +41,8 @@ const OPTIONS = {
   seconds: { type: 'string' },
   'pbx-port': { type: 'string' },
   'no-demo': { type: 'boolean' },
+  inspect: { type: 'string' },
+  'no-inspect': { type: 'boolean' },
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -83,9 +90,10 @@ async function start(argv: string[]): Promise<number> {
   let flags: StartFlags;
   let seconds: number | undefined;
   let pbxPort = 0;
+  let inspectPort: number | undefined;
   try {
     flags = parseArgs({
-      args: argv,
+      args: optionalInspectPort(argv),
       options: OPTIONS,
       strict: true,
       allowPositionals: false,
@@ -95,6 +103,12 @@ async function start(argv: string[]): Promise<number> {
       pbxPort = Number(flags['pbx-port']);
       if (!Number.isInteger(pbxPort) || pbxPort < 0 || pbxPort > 65_535) {
         throw new TypeError(`Bad --pbx-port: ${flags['pbx-port']}`);
+      }
+    }
+    if (flags.inspect !== undefined) {
+      inspectPort = Number(flags.inspect);
+      if (!/^\d+$/.test(flags.inspect) || inspectPort > 65_535) {
+        throw new TypeError(`Bad --inspect port: ${flags.inspect}`);
       }
     }
   } catch (error) {
@@ -155,6 +169,21 @@ async function start(argv: string[]): Promise<number> {
     process.stderr.write(`octostate start: error during ${during}: ${message}\n`);
   });
 
+  let inspector: InspectorHandle | undefined;
+  if (!flags['no-inspect'] && (inspectPort !== undefined || pbx)) {
+    try {
+      const { startInspector } = await import('../inspector/inspectorServer.js');
+      inspector = await startInspector({ runtime, port: inspectPort ?? 0 });
+      process.stdout.write(`octostate: inspector at ${inspector.url}\n`);
+    } catch (error) {
+      process.stderr.write(
+        `octostate start: cannot start the inspector: ${(error as Error).message}\n`,
+      );
+      await runtime.close();
+      await pbx?.stop();
+      return 1;
+    }
+  }
   const demos = new AbortController();
   let round: Promise<void> = Promise.resolve();
   runtime.ready().then(
@@ -176,6 +205,7 @@ async function start(argv: string[]): Promise<number> {
   demos.abort(new Error('stopping'));
   await round;
   const live = runtime.channels.all().length;
+  await inspector?.close();
   await runtime.close();
   await pbx?.stop();
   if (reason !== 'aborted') {
@@ -184,6 +214,24 @@ async function start(argv: string[]): Promise<number> {
     );
   }
   return exitCode;
+}
+
+/** `--inspect` takes an optional port: `--inspect 8089`, `--inspect=8089`, or `--inspect` alone. */
+function optionalInspectPort(argv: readonly string[]): string[] {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? '';
+    if (arg !== '--inspect') {
+      args.push(arg);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next !== undefined && /^\d+$/.test(next)) {
+      args.push(`--inspect=${next}`);
+      i += 1;
+    } else args.push('--inspect=0');
+  }
+  return args;
 }
 
 /** A positive number flag (`--seconds 2.5`); throws a readable error otherwise. */

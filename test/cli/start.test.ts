@@ -1,4 +1,7 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ActorInfo } from '../../src/inspector/actorRegistry.js';
 import { startPbx } from '../../src/pbx/index.js';
 import { killLeftovers, runTsx, until } from './spawnTsx.js';
 
@@ -22,6 +25,20 @@ function statesOf(printed: string[], prefix: string): string[] {
 describe('octostate start', () => {
   it('should run the demo calls on the embedded PBX and stop after --seconds', async () => {
     const run = runTsx('src/cli/main.ts', ['start', '--seconds', '21']);
+    // The inspector is on by default with the embedded PBX: the channel of the first call shows.
+    await until(() => run.stdout().includes('+ Local/401@default-00000000;2'), 'the first call');
+    const inspectorUrl = /octostate: inspector at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(
+      run.stdout(),
+    )?.[1];
+    expect(inspectorUrl).toBeDefined();
+    const api = (await (await fetch(`${inspectorUrl}api/actors`)).json()) as {
+      actors: ActorInfo[];
+    };
+    expect(api.actors[0]).toMatchObject({ id: 'supervisor', machine: 'ami' });
+    expect(api.actors.map((actor) => actor.label)).toContain('Local/401@default-00000000;2');
+    expect((await fetch(inspectorUrl!)).headers.get('content-type')).toBe(
+      'text/html; charset=utf-8',
+    );
     expect(await run.exit).toEqual({ code: 0, signal: null });
     expect(run.stderr()).toBe('');
     const printed = lines(run.stdout());
@@ -111,6 +128,7 @@ describe('octostate start', () => {
     }
     expect(printed).toContain('demo calls done');
     expect(printed).toContain('stopped (--seconds 21): 12 channels seen, 12 hung up, 0 live');
+    expect(printed).toContain(`octostate: inspector at ${inspectorUrl}`);
   }, 40_000);
 
   it('should only watch a real Asterisk given by ASTERISK_AMI_URL, and stop on SIGINT', async () => {
@@ -130,8 +148,33 @@ describe('octostate start', () => {
         `octostate: runtime on ${url.replace(':secret@', ':***@')} (Ctrl-C to stop)`,
       );
       expect(printed.some((line) => line.startsWith('demo'))).toBe(false);
+      // Nor is an inspector started unless asked for (--inspect).
+      expect(printed.some((line) => line.includes('inspector'))).toBe(false);
       expect(printed).toContain('- Local/401@default-00000000;2 hung up: 16 Normal Clearing');
       expect(printed).toContain('stopped (SIGINT): 2 channels seen, 2 hung up, 0 live');
+    } finally {
+      await pbx.stop();
+    }
+  });
+
+  it('should serve the inspector on a real Asterisk with --inspect, and stop it with the runtime', async () => {
+    const pbx = await startPbx({ port: 0 });
+    try {
+      const url = pbx.url.replace('ami://', 'ami://manager:secret@');
+      const run = runTsx('src/cli/main.ts', ['start', '--inspect', '--no-demo'], {
+        ASTERISK_AMI_URL: url,
+      });
+      await until(() => run.stdout().includes('ready:'), 'the runtime to be ready');
+      const inspectorUrl = /octostate: inspector at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(
+        run.stdout(),
+      )?.[1];
+      expect(inspectorUrl).toBeDefined();
+      const api = await (await fetch(`${inspectorUrl}api/actors`)).text();
+      expect(JSON.parse(api).actors).toEqual([expect.objectContaining({ id: 'supervisor' })]);
+      expect(api).not.toContain('secret');
+      run.child.kill('SIGINT');
+      expect(await run.exit).toEqual({ code: 0, signal: null });
+      await expect(fetch(inspectorUrl!)).rejects.toThrow();
     } finally {
       await pbx.stop();
     }
@@ -162,5 +205,19 @@ describe('octostate start', () => {
     const bad = runTsx('src/cli/main.ts', ['start', '--seconds', '0']);
     expect((await bad.exit).code).toBe(2);
     expect(bad.stderr()).toContain('Bad --seconds: 0');
+    const badInspect = runTsx('src/cli/main.ts', ['start', '--inspect=99999']);
+    expect((await badInspect.exit).code).toBe(2);
+    expect(badInspect.stderr()).toContain('Bad --inspect port: 99999');
+    // The inspector's port is taken: exit 1, the PBX and the runtime stopped.
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as AddressInfo).port;
+      const busy = runTsx('src/cli/main.ts', ['start', '--inspect', String(port)]);
+      expect((await busy.exit).code).toBe(1);
+      expect(busy.stderr()).toContain('cannot start the inspector: listen EADDRINUSE');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

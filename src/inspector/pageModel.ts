@@ -1,0 +1,242 @@
+/**
+ * The inspector page's logic, as pure functions: the page's inline script is these functions'
+ * source (see `page.ts`), so what the tests check here is what runs in the browser. Each function
+ * may call only the others listed in `PAGE_FUNCTIONS`: no imports, no module state.
+ */
+
+/** An actor as the page receives it (see `ActorInfo`). */
+export interface PageActor {
+  readonly id: string;
+  readonly kind: string;
+  readonly parent: string | null;
+  readonly machine: string | null;
+  readonly label: string;
+  readonly group: string | null;
+  readonly value: unknown;
+  readonly state: string;
+  readonly status: string;
+  readonly context: unknown;
+}
+
+/** An event as the page receives it (see `ActorEventRecord`). */
+export interface PageEvent {
+  readonly seq: number;
+  readonly at: number;
+  readonly type: string;
+  readonly detail?: unknown;
+}
+
+/** A state node as the page receives it (see `StateNodeJson`). */
+export interface PageNode {
+  readonly id: string;
+  readonly key: string;
+  readonly type: string;
+  readonly initial?: string;
+  readonly invoke: readonly string[];
+  readonly transitions: ReadonlyArray<{
+    readonly event: string;
+    readonly targets: readonly string[];
+    readonly guard?: string;
+  }>;
+  readonly states: readonly PageNode[];
+}
+
+/** What the page knows: actors by id and their recent events, updated by server messages. */
+export interface PageState {
+  actors: Record<string, PageActor>;
+  events: Record<string, PageEvent[]>;
+}
+
+/** Text made safe to put in HTML. */
+export function escapeHtml(text: unknown): string {
+  return String(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/**
+ * The ids of the state nodes a state value makes active: the root, and down each region.
+ *
+ * @example
+ * activeNodeIds(ivrChart.root, 'menu'); // ['ivr', 'ivr.menu']
+ */
+export function activeNodeIds(node: PageNode, value: unknown): string[] {
+  const ids = [node.id];
+  if (typeof value === 'string') {
+    const child = node.states.find((state) => state.key === value);
+    if (child) ids.push(child.id);
+  } else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+      const child = node.states.find((state) => state.key === key);
+      if (child) ids.push(...activeNodeIds(child, inner));
+    }
+  }
+  return ids;
+}
+
+/** A statechart as nested boxes (HTML), the active nodes marked `active`. */
+export function renderChart(node: PageNode, active: readonly string[]): string {
+  const classes = ['node', node.type];
+  if (active.includes(node.id)) classes.push('active');
+  const prefix = `${node.id.split('.').slice(0, -1).join('.')}.`;
+  const short = (id: string): string => (id.startsWith(prefix) ? id.slice(prefix.length) : id);
+  const transitions = node.transitions
+    .map((t) => {
+      const event = t.event === '' ? '(always)' : t.event;
+      const guard = t.guard ? ` <span class="guard">[${escapeHtml(t.guard)}]</span>` : '';
+      const target =
+        t.targets.length > 0 ? ` → ${escapeHtml(t.targets.map(short).join(', '))}` : '';
+      return `<li><span class="event">${escapeHtml(event)}</span>${guard}${target}</li>`;
+    })
+    .join('');
+  const badges = [
+    node.type === 'parallel' || node.type === 'final' || node.type === 'history'
+      ? `<span class="badge">${escapeHtml(node.type)}</span>`
+      : '',
+    node.invoke.length > 0
+      ? `<span class="badge invoke">invokes ${escapeHtml(node.invoke.join(', '))}</span>`
+      : '',
+  ].join('');
+  const children = node.states.map((child) => renderChart(child, active)).join('');
+  return (
+    `<div class="${classes.join(' ')}" data-node="${escapeHtml(node.id)}">` +
+    `<div class="title">${escapeHtml(node.key)}${badges}</div>` +
+    (transitions ? `<ul class="tx">${transitions}</ul>` : '') +
+    (children ? `<div class="children ${node.type}">${children}</div>` : '') +
+    '</div>'
+  );
+}
+
+/**
+ * The actors in list order, with their depth: the supervisor, then each call (by Linkedid, in the
+ * order calls appeared) with its channels, each channel followed by its call logic and what that
+ * invokes.
+ */
+export function actorRows(
+  actors: readonly PageActor[],
+): Array<{ actor: PageActor; depth: number; group: string | null }> {
+  const byParent: Record<string, PageActor[]> = {};
+  const roots: PageActor[] = [];
+  const ids: Record<string, true> = {};
+  for (const actor of actors) ids[actor.id] = true;
+  for (const actor of actors) {
+    if (actor.parent === null || actor.kind === 'channel' || !ids[actor.parent]) roots.push(actor);
+    else {
+      const siblings = byParent[actor.parent] ?? [];
+      siblings.push(actor);
+      byParent[actor.parent] = siblings;
+    }
+  }
+  const rows: Array<{ actor: PageActor; depth: number; group: string | null }> = [];
+  const visit = (actor: PageActor, depth: number, group: string | null): void => {
+    rows.push({ actor, depth, group });
+    for (const child of byParent[actor.id] ?? []) visit(child, depth + 1, group);
+  };
+  const groups: string[] = [];
+  const members: Record<string, PageActor[]> = {};
+  for (const actor of roots) {
+    if (actor.kind === 'supervisor' || actor.group === null) {
+      visit(actor, 0, null);
+      continue;
+    }
+    if (!members[actor.group]) {
+      members[actor.group] = [];
+      groups.push(actor.group);
+    }
+    members[actor.group]?.push(actor);
+  }
+  for (const group of groups) {
+    for (const actor of members[group] ?? []) visit(actor, 1, group);
+  }
+  return rows;
+}
+
+/** The actor list as HTML: one row per actor, a header per call, the selected one marked. */
+export function renderActorList(actors: readonly PageActor[], selected: string | null): string {
+  let html = '';
+  let group: string | null = null;
+  for (const row of actorRows(actors)) {
+    if (row.group !== null && row.group !== group) {
+      html += `<div class="group">call ${escapeHtml(row.group)}</div>`;
+    }
+    group = row.group;
+    const actor = row.actor;
+    const classes = ['actor', actor.kind, `status-${actor.status}`];
+    if (actor.id === selected) classes.push('selected');
+    html +=
+      `<div class="${classes.join(' ')}" data-actor="${escapeHtml(actor.id)}" style="padding-left:${row.depth * 14 + 6}px">` +
+      `<span class="label">${escapeHtml(actor.label)}</span> ` +
+      `<span class="state">${escapeHtml(actor.status === 'active' ? actor.state : `${actor.state} (${actor.status})`)}</span>` +
+      '</div>';
+  }
+  return html;
+}
+
+/** Recent events, newest first, as HTML. */
+export function renderEvents(events: readonly PageEvent[]): string {
+  return events
+    .slice()
+    .reverse()
+    .map((event) => {
+      const time = new Date(event.at).toISOString().slice(11, 23);
+      const detail =
+        event.detail === undefined || event.detail === null
+          ? ''
+          : `<code>${escapeHtml(JSON.stringify(event.detail))}</code>`;
+      return `<li><span class="time">${time}</span> <b>${escapeHtml(event.type)}</b> ${detail}</li>`;
+    })
+    .join('');
+}
+
+/**
+ * Applies one server message (`snapshot`, `added`, `updated`, `removed`) to the page's state,
+ * keeping at most `maxEvents` events per actor.
+ */
+export function applyMessage(
+  state: PageState,
+  kind: string,
+  data: {
+    actors?: PageActor[];
+    actor?: PageActor;
+    id?: string;
+    events?: PageEvent[];
+  },
+  maxEvents: number,
+): void {
+  if (kind === 'snapshot') {
+    state.actors = {};
+    for (const actor of data.actors ?? []) state.actors[actor.id] = actor;
+    for (const id of Object.keys(state.events)) if (!state.actors[id]) delete state.events[id];
+    return;
+  }
+  if (kind === 'removed') {
+    if (data.id !== undefined) {
+      delete state.actors[data.id];
+      delete state.events[data.id];
+    }
+    return;
+  }
+  const actor = data.actor;
+  if (!actor) return;
+  state.actors[actor.id] = actor;
+  if (data.events && data.events.length > 0) {
+    const known = state.events[actor.id] ?? [];
+    const last = known.length > 0 ? (known[known.length - 1]?.seq ?? 0) : 0;
+    const merged = known.concat(data.events.filter((event) => event.seq > last));
+    state.events[actor.id] = merged.slice(-maxEvents);
+  }
+}
+
+/** The functions the page's script is made of, in order. */
+export const PAGE_FUNCTIONS = [
+  escapeHtml,
+  activeNodeIds,
+  renderChart,
+  actorRows,
+  renderActorList,
+  renderEvents,
+  applyMessage,
+] as const;

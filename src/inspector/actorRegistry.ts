@@ -272,7 +272,7 @@ export class ActorRegistry {
       kind: entry.kind,
       parent: entry.parent,
       machine: entry.machine?.id ?? null,
-      label: channel?.name ?? (entry.kind === 'supervisor' ? 'supervisor' : entry.ref.id),
+      label: channel?.name ?? (entry.kind === 'supervisor' ? 'supervisor' : actorLabel(entry)),
       group,
       value: snapshot.value ?? null,
       state: isChannel
@@ -428,4 +428,15 @@ export class ActorRegistry {
   private readonly onRemoved = ({ uniqueid }: RuntimeEvents['removed']): void => {
     this.remove(`channel:${uniqueid}`);
   };
+}
+
+/**
+ * What to call a call-logic actor: its id when someone named it (`passcode`), else its machine's
+ * id (`ivr`, `hello`) rather than the `x:17` XState makes up for unnamed actors.
+ */
+function actorLabel(entry: {
+  readonly ref: { readonly id: string };
+  readonly machine?: { readonly id: string } | undefined;
+}): string {
+  return /^x:\d+$/.test(entry.ref.id) && entry.machine ? entry.machine.id : entry.ref.id;
 }

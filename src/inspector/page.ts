@@ -68,6 +68,8 @@ function loadChart(machine) {
 }
 function select(id) {
   selected = id;
+  // The selection is in the address (#channel:1795808408.3), so a link shows the same actor.
+  if (decodeURIComponent(location.hash.slice(1)) !== id) history.replaceState(null, '', '#' + encodeURIComponent(id));
   schedule();
   fetch('/api/actors/' + encodeURIComponent(id)).then((r) => r.ok ? r.json() : null).then((data) => {
     if (data) applyMessage(view, 'updated', data, MAX_EVENTS);
@@ -85,6 +87,7 @@ for (const kind of ['snapshot', 'added', 'updated', 'removed']) {
     schedule();
   });
 }
+if (location.hash.length > 1) select(decodeURIComponent(location.hash.slice(1)));
 source.onopen = () => { statusEl.textContent = 'live'; };
 source.onerror = () => { statusEl.textContent = 'disconnected, retrying…'; };
 schedule();

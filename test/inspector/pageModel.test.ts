@@ -180,8 +180,16 @@ describe('the inspector page logic', () => {
       }
     }
     const chart = statechartGraph(channelMachine);
+    const location = { hash: '' };
+    const history = {
+      replaceState: (_state: unknown, _title: string, url: string) => {
+        location.hash = url;
+      },
+    };
     runInNewContext(script, {
       document: { getElementById: element },
+      location,
+      history,
       EventSource: FakeEventSource,
       requestAnimationFrame: (fn: () => void) => frames.push(fn),
       fetch: (url: string) => {
@@ -208,6 +216,8 @@ describe('the inspector page logic', () => {
     });
     for (const frame of frames.splice(0)) frame();
     expect(fetched).toEqual(['/api/actors/channel%3A1', '/api/machines/channel']);
+    // The selection is in the address, so a reload or a shared link shows the same actor.
+    expect(location.hash).toBe('#channel%3A1');
     await new Promise((resolve) => setImmediate(resolve));
     for (const frame of frames.splice(0)) frame();
     const detail = element('detail').innerHTML;

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
- * Run one with `npm run bench -- parser` (names: parser, routing, pbx).
+ * Run one with `npm run bench -- parser` (names: parser, routing, pbx, load).
  */
+import { runLoadBench } from './load.bench.js';
 import { runParserBench } from './parser.bench.js';
 import { runPbxBench } from './pbx.bench.js';
 import { runRoutingBench } from './routing.bench.js';
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   parser: runParserBench,
   routing: runRoutingBench,
   pbx: runPbxBench,
+  load: runLoadBench,
 };
 
 const wanted = process.argv.slice(2);

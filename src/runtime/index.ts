@@ -29,6 +29,12 @@ export {
   supervisorMachine,
 } from '../actors/supervisorMachine.js';
 export {
+  type AgentPoolContext,
+  type AgentPoolEvent,
+  type AgentPoolInput,
+  agentPoolMachine,
+} from '../machines/agentPoolMachine.js';
+export {
   type AgiServiceInput,
   agiServices,
   type DigitCollectingCall,
@@ -76,6 +82,14 @@ export {
   type HelloInput,
   helloMachine,
 } from '../machines/helloMachine.js';
+export {
+  type AgentPoolRef,
+  type HotlineInput,
+  type HotlineOutcome,
+  type HotlineOutput,
+  hotlineFor,
+  hotlineMachine,
+} from '../machines/hotlineMachine.js';
 export {
   type IvrContext,
   type IvrInput,

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { killLeftovers, runTsx } from './spawnTsx.js';
+import { killLeftovers, runTsx } from '../support/spawnTsx.js';
 
 /**
  * The examples run as a user runs them (`npx tsx examples/<name>.ts`), on the embedded PBX (no

@@ -7,7 +7,7 @@ import { fullAccessUser } from '../../src/cli/pbx.js';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import { parseManagerConf } from '../../src/pbx/config/managerConf.js';
 import { DEFAULT_CONFIG_DIR } from '../../src/pbx/index.js';
-import { killLeftovers, runTsx, until } from './spawnTsx.js';
+import { killLeftovers, runTsx, until } from '../support/spawnTsx.js';
 
 let tempDir: string | undefined;
 const connections: AmiConnection[] = [];

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ActorInfo } from '../../src/inspector/actorRegistry.js';
 import { startPbx } from '../../src/pbx/index.js';
-import { killLeftovers, runTsx, until } from './spawnTsx.js';
+import { killLeftovers, runTsx, until } from '../support/spawnTsx.js';
 
 afterEach(() => killLeftovers());
 

@@ -1,39 +1,11 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScriptedAmiServer } from '../support/scriptedAmiServer.js';
+import { killLeftovers, runTsx } from '../support/spawnTsx.js';
 import { cleanUp, server } from './support.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const children: ChildProcess[] = [];
-
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 /** Runs `octostate <args>` from the sources with tsx. */
-function octostate(args: string[], env: Record<string, string> = {}): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ASTERISK_AMI_URL: '', OCTOSTATE_LOG_LEVEL: 'silent', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal }));
-  });
-  return { child, stdout: () => stdout, stderr: () => stderr, exit };
+function octostate(args: string[], env: Record<string, string> = {}) {
+  return runTsx('src/cli/main.ts', args, env);
 }
 
 /** A server that sends two call events right after a successful login. */
@@ -60,7 +32,7 @@ async function until(probe: () => boolean, what: string): Promise<void> {
 }
 
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  killLeftovers();
   await cleanUp();
 });
 

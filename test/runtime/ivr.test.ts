@@ -5,7 +5,7 @@ import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import { type IvrOutput, ivrMachine } from '../../src/machines/ivrMachine.js';
 import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
-import { killLeftovers, runTsx } from '../cli/spawnTsx.js';
+import { killLeftovers, runTsx } from '../support/spawnTsx.js';
 
 /**
  * The IVR end to end on the embedded PBX over TCP: a simulated phone calls extension 500

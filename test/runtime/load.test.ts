@@ -3,7 +3,7 @@ import type { AgentPool } from '../../examples/load.js';
 import { type LoadOptions, type LoadSummary, loadPhones, runLoad } from '../../examples/load.js';
 import type { PbxHandle } from '../../src/pbx/index.js';
 import type { Runtime } from '../../src/runtime/createRuntime.js';
-import { killLeftovers, runTsx } from '../cli/spawnTsx.js';
+import { killLeftovers, runTsx } from '../support/spawnTsx.js';
 
 /**
  * The load demo end to end on the embedded PBX (real time, short talk): hotline phones call 600,

@@ -24,6 +24,11 @@ afterEach(async () => {
 interface Setup {
   pbx: PbxHandle;
   runtime: Runtime;
+  /**
+   * Catches the watcher up: it is a second AMI session, whose events may trail the runtime's; a Ping
+   * answered on it comes after every event the PBX sent it before.
+   */
+  sync(): Promise<void>;
   /** `Command` of every AGIExecStart, per channel, in order. */
   commands: Map<string, string[]>;
 }
@@ -51,12 +56,15 @@ async function setUp(): Promise<Setup> {
   const runtime = createRuntime({ url, logger: silent, lingerMs: 100 });
   cleanups.push(() => runtime.close());
   await runtime.ready();
-  return { pbx, runtime, commands };
+  const sync = async (): Promise<void> => {
+    await watcher.action('Ping');
+  };
+  return { pbx, runtime, commands, sync };
 }
 
 describe('AsyncAGI demos on the embedded PBX', () => {
   it('agihello: should run the hello statechart on a call to 403, then leave nothing behind', async () => {
-    const { pbx, runtime, commands } = await setUp();
+    const { pbx, runtime, commands, sync } = await setUp();
     serveAgiHello(runtime);
     const flows: string[] = [];
     runtime.bus.on('channelState', ({ uniqueid, state }) => {
@@ -69,6 +77,7 @@ describe('AsyncAGI demos on the embedded PBX', () => {
         if (output.name === phone) resolve({ uniqueid, cause: output.cause });
       }),
     );
+    await sync();
     expect(commands.get(phone)).toEqual(['ANSWER', 'STREAM FILE hello-world ""', 'HANGUP']);
     expect(ended.cause).toBe(0);
     // The flow actor was running while the call was in AGI, and is gone once the call is.
@@ -81,17 +90,18 @@ describe('AsyncAGI demos on the embedded PBX', () => {
   });
 
   it('orighello: should originate into AsyncAGI, then play hello-world on the answered call', async () => {
-    const { runtime, commands } = await setUp();
+    const { runtime, commands, sync } = await setUp();
     const call = await origHello(runtime, 'PJSIP/alice');
     expect(call.name).toMatch(/^PJSIP\/alice-/);
     // The correlation variable was set on the channel by the Originate.
     expect(call.context.variables.AsyncOrigId).toMatch(/^[0-9a-f-]{36}$/);
     await call.waitForHangup();
+    await sync();
     expect(commands.get(call.name)).toEqual(['STREAM FILE hello-world ""', 'HANGUP']);
   });
 
   it('dtmf: should beep, capture 5 digits from DTMF events and say each back', async () => {
-    const { pbx, runtime, commands } = await setUp();
+    const { pbx, runtime, commands, sync } = await setUp();
     const done = new Promise<DtmfDemoResult>((resolve) => {
       serveDtmf(runtime, resolve, {
         onBeep: (call) =>
@@ -101,6 +111,7 @@ describe('AsyncAGI demos on the embedded PBX', () => {
     const phone = pbx.phoneCall('alice', '403');
     const result = await done;
     expect([result.digits, result.reason]).toEqual(['12345', 'max']);
+    await sync();
     expect(commands.get(phone)).toEqual([
       'ANSWER',
       'STREAM FILE beep ""',
@@ -114,7 +125,7 @@ describe('AsyncAGI demos on the embedded PBX', () => {
   });
 
   it('dtmf-inject: should play injected digits into the call at an extension over HTTP', async () => {
-    const { pbx, runtime, commands } = await setUp();
+    const { pbx, runtime, commands, sync } = await setUp();
     const token = 'a-token-of-24-characters';
     const http = await startDtmfInjectionServer({ runtime, token });
     cleanups.push(() => http.close());
@@ -136,6 +147,7 @@ describe('AsyncAGI demos on the embedded PBX', () => {
     });
     await call.waitForHangup();
     expect(heard).toEqual(['7', '*']);
+    await sync();
     expect(commands.get(phone)).toEqual(['ANSWER', 'SAY DIGITS 7 ""', 'SAY DIGITS * ""', 'HANGUP']);
   });
 });
@@ -161,7 +173,7 @@ describe('originate on the embedded PBX', () => {
   });
 
   it('should resolve originateToAgi with the originated ;1 half when both halves start AGI', async () => {
-    const { runtime, commands } = await setUp();
+    const { runtime, commands, sync } = await setUp();
     // 403 runs AGI(agi:async) on the ;2 half: someone must answer it for ;1 to be answered.
     const other = new Promise<Call>((resolve) =>
       runtime.handle({ exten: '403', inAgi: true }, async (call) => {
@@ -182,6 +194,7 @@ describe('originate on the embedded PBX', () => {
     await call.streamFile('beep');
     await call.hangup();
     await Promise.all([call.waitForHangup(), second.waitForHangup()]);
+    await sync();
     expect(commands.get(call.name)).toEqual(['STREAM FILE beep ""', 'HANGUP']);
     expect(commands.get(second.name)).toEqual(['ANSWER', 'WAIT FOR DIGIT -1']);
   });
@@ -209,7 +222,7 @@ describe('AGI failures on the embedded PBX', () => {
 
 describe('AsyncAGI calls at scale on the embedded PBX', () => {
   it('should serve 100 concurrent AGI calls with helloMachine and keep nothing afterwards', async () => {
-    const { pbx, runtime, commands } = await setUp();
+    const { pbx, runtime, commands, sync } = await setUp();
     serveAgiHello(runtime);
     const before = runtime.stats();
     const removed = new Set<string>();
@@ -233,6 +246,7 @@ describe('AsyncAGI calls at scale on the embedded PBX', () => {
     const ends = await Promise.all(calls.map((call) => call.waitForHangup()));
     expect(ends).toHaveLength(100);
     // Every ;2 got exactly the three commands of helloMachine.
+    await sync();
     const served = [...commands.entries()].filter(([name]) => name.endsWith(';2'));
     expect(served).toHaveLength(100);
     for (const [, sent] of served)

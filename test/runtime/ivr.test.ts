@@ -29,6 +29,8 @@ interface Setup {
   commands: Map<string, string[]>;
   /** Called with each AGIExecStart's channel and command. */
   onCommand(listener: (channel: string, command: string) => void): void;
+  /** Catches the watcher session up with the PBX (see `setUp`). */
+  sync(): Promise<void>;
 }
 
 async function setUp(): Promise<Setup> {
@@ -50,7 +52,12 @@ async function setUp(): Promise<Setup> {
   const runtime = createRuntime({ url, logger: silent, lingerMs: 100 });
   cleanups.push(() => runtime.close());
   await runtime.ready();
-  return { pbx, runtime, commands, onCommand: (listener) => listeners.push(listener) };
+  // The watcher is a second AMI session: its events may trail the runtime's. A Ping answered on it
+  // comes after every event the PBX sent it before, so awaiting one catches the watcher up.
+  const sync = async (): Promise<void> => {
+    await watcher.action('Ping');
+  };
+  return { pbx, runtime, commands, sync, onCommand: (listener) => listeners.push(listener) };
 }
 
 /** The IVR actor of a channel, once its call logic runs, and the state values it goes through. */
@@ -128,6 +135,7 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
       menu: { choice: '1', tries: 1, reason: 'chosen' },
     });
     expect(ivr.steps).toEqual(['answering', 'passcode', 'menu', 'connecting', 'hangingUp', 'done']);
+    await setup.sync();
     expect(commands.get(phone)).toEqual([
       'ANSWER',
       'GET DATA agent-pass 5000 16',
@@ -155,6 +163,7 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
     });
     expect(ivr.steps).toEqual(['answering', 'passcode', 'menu', 'farewell', 'hangingUp', 'done']);
     // Key 2 stopped the prompt during its second sound.
+    await setup.sync();
     expect(commands.get(phone)).toEqual([
       'ANSWER',
       'GET DATA agent-pass 5000 16',
@@ -182,6 +191,7 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
     expect(ivr.steps).toEqual(['answering', 'passcode', 'farewell', 'hangingUp', 'done']);
     const ask = 'GET DATA agent-pass 5000 16';
     const retry = 'STREAM FILE vm-incorrect ""';
+    await setup.sync();
     expect(commands.get(phone)).toEqual([
       'ANSWER',
       ask,
@@ -210,6 +220,7 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
       passcode: { granted: true },
       menu: { choice: undefined, reason: 'gone' },
     });
+    await setup.sync();
     expect(commands.get(phone)?.at(-1)).toBe('WAIT FOR DIGIT 5000');
     await expectNothingLeft(setup);
   }, 20_000);
@@ -231,6 +242,7 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
       ),
     );
     await Promise.all(calls.map((call) => call.waitForHangup()));
+    await setup.sync();
     const served = [...commands.entries()].filter(([name]) => name.endsWith(';2'));
     expect(served).toHaveLength(20);
     for (const [, sent] of served) {

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import type { ManagerUser } from '../pbx/config/managerConf.js';
 import { PERMISSION_CLASSES } from '../pbx/config/managerConf.js';
 import { BANNER, DEFAULT_CONFIG_DIR, type PbxHandle, startPbx } from '../pbx/index.js';
 import type { CliCommand } from './command.js';
+import { portNumber, readFlags } from './flags.js';
 import { untilStopped } from './untilStopped.js';
 
 const USAGE = `Usage: octostate pbx [options]
@@ -53,27 +53,11 @@ export function pbxUrl(handle: PbxHandle, user: ManagerUser | undefined): string
 }
 
 async function pbx(argv: string[]): Promise<number> {
-  let flags: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
-  let port: number;
-  try {
-    flags = parseArgs({
-      args: argv,
-      options: OPTIONS,
-      strict: true,
-      allowPositionals: false,
-    }).values;
-    port = Number(flags.port ?? 5038);
-    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-      throw new TypeError(`Bad --port: ${flags.port}`);
-    }
-  } catch (error) {
-    process.stderr.write(`octostate pbx: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = readFlags('pbx', USAGE, argv, OPTIONS, (flags) =>
+    portNumber('--port', flags.port ?? '5038'),
+  );
+  if (!parsed.ok) return parsed.exitCode;
+  const { flags, checked: port } = parsed;
   const configDir = flags.config ?? DEFAULT_CONFIG_DIR;
   let handle: PbxHandle;
   try {

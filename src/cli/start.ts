@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { redactAmiUrl } from '../connection/amiUrl.js';
 import { AmiAuthenticationError } from '../errors.js';
@@ -9,6 +8,7 @@ import { type PbxHandle, startPbx } from '../pbx/index.js';
 import { createRuntime, type Runtime } from '../runtime/createRuntime.js';
 import type { CliCommand } from './command.js';
 import { DEMO_CALLS, runDemoCalls } from './demoCalls.js';
+import { portNumber, readFlags } from './flags.js';
 import { fullAccessUser, pbxUrl } from './pbx.js';
 import { untilStopped } from './untilStopped.js';
 
@@ -46,8 +46,6 @@ const OPTIONS = {
   'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-type StartFlags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 /** `octostate start`: the runtime, on the embedded PBX or a real Asterisk, printed as it goes. */
 export const command: CliCommand = {
@@ -87,38 +85,22 @@ export function narrate(
 }
 
 async function start(argv: string[]): Promise<number> {
-  let flags: StartFlags;
-  let seconds: number | undefined;
-  let pbxPort = 0;
-  let inspectPort: number | undefined;
-  try {
-    flags = parseArgs({
-      args: optionalInspectPort(argv),
-      options: OPTIONS,
-      strict: true,
-      allowPositionals: false,
-    }).values;
-    if (flags.seconds !== undefined) seconds = positiveNumber('--seconds', flags.seconds);
-    if (flags['pbx-port'] !== undefined) {
-      pbxPort = Number(flags['pbx-port']);
-      if (!Number.isInteger(pbxPort) || pbxPort < 0 || pbxPort > 65_535) {
-        throw new TypeError(`Bad --pbx-port: ${flags['pbx-port']}`);
-      }
+  const parsed = readFlags('start', USAGE, optionalInspectPort(argv), OPTIONS, (flags) => {
+    if (
+      flags.inspect !== undefined &&
+      (!/^\d+$/.test(flags.inspect) || Number(flags.inspect) > 65_535)
+    ) {
+      throw new TypeError(`Bad --inspect port: ${flags.inspect}`);
     }
-    if (flags.inspect !== undefined) {
-      inspectPort = Number(flags.inspect);
-      if (!/^\d+$/.test(flags.inspect) || inspectPort > 65_535) {
-        throw new TypeError(`Bad --inspect port: ${flags.inspect}`);
-      }
-    }
-  } catch (error) {
-    process.stderr.write(`octostate start: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+    return {
+      seconds: flags.seconds === undefined ? undefined : positiveNumber('--seconds', flags.seconds),
+      pbxPort: flags['pbx-port'] === undefined ? 0 : portNumber('--pbx-port', flags['pbx-port']),
+      inspectPort: flags.inspect === undefined ? undefined : Number(flags.inspect),
+    };
+  });
+  if (!parsed.ok) return parsed.exitCode;
+  const { flags } = parsed;
+  const { seconds, pbxPort, inspectPort } = parsed.checked;
   const external = flags.url ?? (process.env.ASTERISK_AMI_URL || undefined);
   let pbx: PbxHandle | undefined;
   if (external === undefined) {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { AmiConnection, type AmiConnectionOptions } from '../connection/AmiConnection.js';
 import { parseAmiUrl, redactAmiUrl } from '../connection/amiUrl.js';
@@ -8,6 +7,7 @@ import type { AmiMessage } from '../connection/message.js';
 import { AmiAuthenticationError, AmiError } from '../errors.js';
 import { createLogger } from '../logger.js';
 import type { CliCommand } from './command.js';
+import { type Flags, readFlags } from './flags.js';
 
 const USAGE = `Usage: octostate watch [options]
 
@@ -56,7 +56,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type WatchFlags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
+type WatchFlags = Flags<typeof OPTIONS>;
 
 /** `octostate watch`: connect, log in, print every event readably. */
 export const command: CliCommand = {
@@ -133,22 +133,9 @@ export function formatEventJson(event: AmiMessage, at: Date = new Date()): strin
 }
 
 async function watch(argv: string[]): Promise<number> {
-  let flags: WatchFlags;
-  try {
-    flags = parseArgs({
-      args: argv,
-      options: OPTIONS,
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    process.stderr.write(`octostate watch: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (flags.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const parsed = readFlags('watch', USAGE, argv, OPTIONS, () => undefined);
+  if (!parsed.ok) return parsed.exitCode;
+  const { flags } = parsed;
   let settings: ReturnType<typeof watchSettings>;
   let count: number | undefined;
   try {

@@ -1,45 +1,17 @@
 /**
  * The inspector page's logic, as pure functions: the page's inline script is these functions'
  * source (see `page.ts`), so what the tests check here is what runs in the browser. Each function
- * may call only the others listed in `PAGE_FUNCTIONS`: no imports, no module state.
+ * may call only the others listed in `PAGE_FUNCTIONS`: no imports but types (erased), no module
+ * state.
  */
 
-/** An actor as the page receives it (see `ActorInfo`). */
-export interface PageActor {
-  readonly id: string;
-  readonly kind: string;
-  readonly parent: string | null;
-  readonly machine: string | null;
-  readonly label: string;
-  readonly group: string | null;
-  readonly value: unknown;
-  readonly state: string;
-  readonly status: string;
-  readonly context: unknown;
-}
+import type { ActorEventRecord, ActorInfo } from './actorRegistry.js';
+import type { StateNodeJson } from './statechartGraph.js';
 
-/** An event as the page receives it (see `ActorEventRecord`). */
-export interface PageEvent {
-  readonly seq: number;
-  readonly at: number;
-  readonly type: string;
-  readonly detail?: unknown;
-}
-
-/** A state node as the page receives it (see `StateNodeJson`). */
-export interface PageNode {
-  readonly id: string;
-  readonly key: string;
-  readonly type: string;
-  readonly initial?: string;
-  readonly invoke: readonly string[];
-  readonly transitions: ReadonlyArray<{
-    readonly event: string;
-    readonly targets: readonly string[];
-    readonly guard?: string;
-  }>;
-  readonly states: readonly PageNode[];
-}
+/** What the page receives from the server: the same shapes the registry and graph serve. */
+export type PageActor = ActorInfo;
+export type PageEvent = Omit<ActorEventRecord, 'detail'> & { readonly detail?: unknown };
+export type PageNode = StateNodeJson;
 
 /** What the page knows: actors by id and their recent events, updated by server messages. */
 export interface PageState {

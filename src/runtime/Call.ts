@@ -137,32 +137,21 @@ export class Call extends AgiChannel {
   collectDigits(options: CollectDigitsInput): Promise<CollectDigitsOutput> {
     return new Promise((resolve) => {
       const collector = createActor(collectDigitsMachine, { input: options });
-      let last = this.actor.getSnapshot().context.dtmf;
-      let channelWatch: Subscription | undefined;
+      let keys: Subscription | undefined;
       collector.subscribe({
         complete: () => {
-          channelWatch?.unsubscribe();
+          keys?.unsubscribe();
           resolve(collector.getSnapshot().output!);
         },
       });
       collector.start();
-      const feed = (snapshot: ChannelSnapshot): void => {
-        const dtmf = snapshot.context.dtmf;
-        // Context updates are one event each, so at most one key is new unless the string grew by
-        // more; once `dtmf` is trimmed to its last MAX_DTMF keys its length stops growing.
-        const fresh =
-          dtmf === last ? '' : dtmf.length > last.length ? dtmf.slice(last.length) : dtmf.slice(-1);
-        last = dtmf;
-        for (const digit of fresh) collector.send({ type: 'DIGIT', digit });
-        if (snapshot.status !== 'active') collector.send({ type: 'HANGUP' });
-      };
       if (collector.getSnapshot().status !== 'active') return;
-      channelWatch = this.actor.subscribe({
-        next: feed,
-        complete: () => feed(this.actor.getSnapshot()),
-        error: () => {},
-      });
-      if (this.hungUp) collector.send({ type: 'HANGUP' });
+      keys = this.watchKeys(
+        (digit) => collector.send({ type: 'DIGIT', digit }),
+        () => collector.send({ type: 'HANGUP' }),
+      );
+      // Already hung up: collection ended inside watchKeys, before `keys` was set.
+      if (collector.getSnapshot().status !== 'active') keys.unsubscribe();
     });
   }
 
@@ -180,24 +169,17 @@ export class Call extends AgiChannel {
   digits(): AsyncIterableIterator<string> {
     const queue: string[] = [];
     let wake: (() => void) | undefined;
-    let ended = this.hungUp;
-    let last = this.actor.getSnapshot().context.dtmf;
-    const subscription = this.actor.subscribe({
-      next: (snapshot) => {
-        const dtmf = snapshot.context.dtmf;
-        if (dtmf !== last) {
-          queue.push(...(dtmf.length > last.length ? dtmf.slice(last.length) : dtmf.slice(-1)));
-          last = dtmf;
-        }
-        if (snapshot.status !== 'active') ended = true;
+    let ended = false;
+    const subscription = this.watchKeys(
+      (digit) => {
+        queue.push(digit);
         wake?.();
       },
-      complete: () => {
+      () => {
         ended = true;
         wake?.();
       },
-      error: () => {},
-    });
+    );
     const finish = (): IteratorResult<string> => {
       subscription.unsubscribe();
       ended = true;
@@ -213,6 +195,36 @@ export class Call extends AgiChannel {
       [Symbol.asyncIterator]: () => iterator,
     };
     return iterator;
+  }
+
+  /**
+   * Calls `onKey` with each key received from now on (the keys the channel's `dtmf` gains), and
+   * `onEnd` once when the channel hangs up (at once if it already has).
+   */
+  private watchKeys(onKey: (digit: string) => void, onEnd: () => void): Subscription {
+    let last = this.actor.getSnapshot().context.dtmf;
+    let ended = false;
+    const feed = (snapshot: ChannelSnapshot): void => {
+      const dtmf = snapshot.context.dtmf;
+      if (dtmf !== last) {
+        // One context update per event, so at most one new key unless the string grew by more;
+        // once `dtmf` is trimmed to its last MAX_DTMF keys, its length stops growing.
+        const fresh = dtmf.length > last.length ? dtmf.slice(last.length) : dtmf.slice(-1);
+        last = dtmf;
+        for (const digit of fresh) onKey(digit);
+      }
+      if (snapshot.status !== 'active' && !ended) {
+        ended = true;
+        onEnd();
+      }
+    };
+    const subscription = this.actor.subscribe({
+      next: feed,
+      complete: () => feed(this.actor.getSnapshot()),
+      error: () => {},
+    });
+    feed(this.actor.getSnapshot());
+    return subscription;
   }
 
   /** Resolves with the channel's hang-up (cause, cause text) once it hangs up. */

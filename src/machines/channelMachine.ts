@@ -50,11 +50,6 @@ function eventLine(event: ChannelEvent): LineState | undefined {
   return state === undefined ? undefined : lineStateOf(Number(state));
 }
 
-/** Whether the statechart is taking its first steps (the eventless moves to where it starts). */
-function isStart(event: ChannelEvent): boolean {
-  return (event as { readonly type: string }).type === 'xstate.init';
-}
-
 // The fold of the last (context, event) pair, so that the `changes` guard and the `absorb` action
 // of the same transition compute it once. `absorbEvent` is pure: the pair always folds the same.
 let foldedContext: ChannelContext | undefined;
@@ -140,8 +135,8 @@ function lineMoves(from: LineState) {
  * ```
  *
  * `line` follows `Newstate` (and the state in the channel's first event, so a channel met mid-call
- * starts where it is: its first macrostep moves on from `down`, `idle` and `unbridged` as the input
- * says, running only the entry hook of the state it starts in). `describeChannel()` turns a snapshot
+ * starts where it is: `line`, `agi` and `bridge` each begin in a transient `starting` state that its
+ * first macrostep leaves for the state the input says, running only the entry hook of that state). `describeChannel()` turns a snapshot
  * into a one-word label for logs.
  *
  * ## Events
@@ -229,12 +224,12 @@ export const channelMachine = setup({
     /** The event changes the context: an event that changes nothing costs no snapshot. */
     changes: ({ context, event }) => fold(context, event) !== undefined,
     lineIs: ({ event }, params: { line: LineState }) => eventLine(event) === params.line,
-    startsAs: ({ context, event }, params: { line: LineState }) =>
-      isStart(event) && lineStateOf(context.state.code) === params.line,
+    startsAs: ({ context }, params: { line: LineState }) =>
+      lineStateOf(context.state.code) === params.line,
     isSelf: ({ context, event }) =>
       'message' in event && event.message.get('Uniqueid') === context.uniqueid,
-    startsBridged: ({ context, event }) => isStart(event) && context.bridge !== undefined,
-    startsInAgi: ({ context, event }) => isStart(event) && context.agi.sessions > 0,
+    startsBridged: ({ context }) => context.bridge !== undefined,
+    startsInAgi: ({ context }) => context.agi.sessions > 0,
     lastDialLegEnds: ({ context, event }) =>
       'message' in event &&
       event.message.get('Uniqueid') === context.uniqueid &&
@@ -261,11 +256,12 @@ export const channelMachine = setup({
       },
       states: {
         line: {
-          initial: 'down',
+          // A channel may be met in any state (mid-call, resync): `starting` is left at once for
+          // the state its input says, so only the hook of the state it really starts in runs, and
+          // no guard is left to evaluate on every later event.
+          initial: 'starting',
           states: {
-            down: {
-              // A channel may be met in any state (mid-call, resync): at start, it moves on to
-              // where its input says, and `onDown` runs only for a channel that is really down.
+            starting: {
               always: [
                 { guard: { type: 'startsAs', params: { line: 'answered' } }, target: 'answered' },
                 {
@@ -276,10 +272,11 @@ export const channelMachine = setup({
                   guard: { type: 'startsAs', params: { line: 'outgoing' } },
                   target: 'ringing.outgoing',
                 },
+                { target: 'down' },
               ],
-              entry: enqueueActions(({ context, enqueue }) => {
-                if (lineStateOf(context.state.code) === 'down') enqueue('onDown');
-              }),
+            },
+            down: {
+              entry: 'onDown',
               on: { 'ami.Newstate': lineMoves('down'), sync: lineMoves('down') },
             },
             ringing: {
@@ -324,10 +321,10 @@ export const channelMachine = setup({
           },
         },
         agi: {
-          initial: 'idle',
+          initial: 'starting',
           states: {
+            starting: { always: [{ guard: 'startsInAgi', target: 'inAgi' }, { target: 'idle' }] },
             idle: {
-              always: { guard: 'startsInAgi', target: 'inAgi' },
               on: {
                 'ami.AsyncAGIStart': { target: 'inAgi', actions: ['absorb', 'onAgiStart'] },
               },
@@ -338,10 +335,12 @@ export const channelMachine = setup({
           },
         },
         bridge: {
-          initial: 'unbridged',
+          initial: 'starting',
           states: {
+            starting: {
+              always: [{ guard: 'startsBridged', target: 'bridged' }, { target: 'unbridged' }],
+            },
             unbridged: {
-              always: { guard: 'startsBridged', target: 'bridged' },
               on: {
                 'ami.BridgeEnter': {
                   guard: 'isSelf',

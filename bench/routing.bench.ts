@@ -4,6 +4,7 @@ import { createActor, waitFor } from 'xstate';
 import { supervisorMachine } from '../src/actors/supervisorMachine.js';
 import { createMessage } from '../src/connection/serialize.js';
 import { FakeAmiClient } from '../test/actors/fakeAmiClient.js';
+import { measureRoutingBreakdown } from './routingBreakdown.js';
 import { generateCallStream } from './routingStream.js';
 
 /** A forced full GC (exposed at run time, so no node flag is needed). */
@@ -46,7 +47,8 @@ async function measureThroughput(calls: number, concurrent: number) {
   for (const message of messages) client.bus.emit('event', message);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   supervisor.stop();
-  return { events: messages.length, seconds, perSecond: messages.length / seconds, peak };
+  const parts = measureRoutingBreakdown(messages);
+  return { events: messages.length, seconds, perSecond: messages.length / seconds, peak, parts };
 }
 
 /** Heap per live channel actor with `count` channels up at once (Newchannel + a few events each). */
@@ -115,6 +117,15 @@ export async function runRoutingBench(): Promise<void> {
     `routing: ${throughput.events} events, ${throughput.seconds.toFixed(3)} s, ` +
       `${Math.round(throughput.perSecond).toLocaleString('en')} events/s ` +
       `(peak ${throughput.peak} channel actors live; target >= 250,000)`,
+  );
+  const parts = throughput.parts;
+  const share = (micros: number, count: number) =>
+    `${Math.round((micros * count) / (throughput.seconds * 1e4))}% of the run`;
+  console.log(
+    `  where it goes: router alone ${Math.round(parts.routingPerSecond).toLocaleString('en')} events/s; ` +
+      `channel actor start ${parts.startMicros.toFixed(1)} µs x ${parts.channels} ` +
+      `(${share(parts.startMicros, parts.channels)}); statechart step ${parts.stepMicros.toFixed(2)} µs ` +
+      `x ${parts.deliveries} deliveries (${share(parts.stepMicros, parts.deliveries)})`,
   );
   const memory = await measureMemory(10_000);
   console.log(

@@ -4,7 +4,7 @@ import { createActor, waitFor } from 'xstate';
 import { supervisorMachine } from '../src/actors/supervisorMachine.js';
 import { createMessage } from '../src/connection/serialize.js';
 import { FakeAmiClient } from '../test/actors/fakeAmiClient.js';
-import { measureRoutingBreakdown } from './routingBreakdown.js';
+import { floorMachine, measureRoutingBreakdown } from './routingBreakdown.js';
 import { generateCallStream } from './routingStream.js';
 
 /** A forced full GC (exposed at run time, so no node flag is needed). */
@@ -48,7 +48,15 @@ async function measureThroughput(calls: number, concurrent: number) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   supervisor.stop();
   const parts = measureRoutingBreakdown(messages);
-  return { events: messages.length, seconds, perSecond: messages.length / seconds, peak, parts };
+  const floor = measureRoutingBreakdown(messages, floorMachine);
+  return {
+    events: messages.length,
+    seconds,
+    perSecond: messages.length / seconds,
+    peak,
+    parts,
+    floor,
+  };
 }
 
 /** Heap per live channel actor with `count` channels up at once (Newchannel + a few events each). */
@@ -126,6 +134,17 @@ export async function runRoutingBench(): Promise<void> {
       `channel actor start ${parts.startMicros.toFixed(1)} µs x ${parts.channels} ` +
       `(${share(parts.startMicros, parts.channels)}); statechart step ${parts.stepMicros.toFixed(2)} µs ` +
       `x ${parts.deliveries} deliveries (${share(parts.stepMicros, parts.deliveries)})`,
+  );
+  // The same parts for the cheapest possible XState machine per channel: what any design with one
+  // statechart macrostep per event could reach here at best.
+  const floor = throughput.floor;
+  const floorSeconds =
+    throughput.events / floor.routingPerSecond +
+    (floor.startMicros * floor.channels + floor.stepMicros * floor.deliveries) / 1e6;
+  console.log(
+    `  floor (one-state XState machine, one assign): start ${floor.startMicros.toFixed(1)} µs, ` +
+      `step ${floor.stepMicros.toFixed(2)} µs: at best ` +
+      `${Math.round(throughput.events / floorSeconds).toLocaleString('en')} events/s end to end`,
   );
   const memory = await measureMemory(10_000);
   console.log(

@@ -1,4 +1,3 @@
-import type { ConnectionOptions } from 'node:tls';
 import {
   AmiAuthenticationError,
   AmiConnectionClosedError,
@@ -22,60 +21,20 @@ import type {
   AmiConnectionEvents,
   AmiConnectionState,
 } from './client.js';
+import type { AmiConnectionOptions } from './connectionOptions.js';
 import { createEmitter, type Emitter } from './emitter.js';
 import { Keepalive } from './keepalive.js';
 import { login } from './login.js';
 import type { AmiMessage } from './message.js';
 import { AmiParser } from './parser.js';
-import { type ReconnectOptions, ReconnectPolicy } from './reconnectPolicy.js';
+import { ReconnectPolicy } from './reconnectPolicy.js';
 import { formatMessage } from './serialize.js';
+import { Session } from './session.js';
 import { connectTcp } from './tcpTransport.js';
 import { connectTls } from './tlsTransport.js';
 import type { Transport, TransportFactory } from './transport.js';
 
-/** Settings of an {@link AmiConnection}. Only the first four are required. */
-export interface AmiConnectionOptions {
-  host: string;
-  port: number;
-  username: string;
-  secret: string;
-  /** Use TLS: `true` with default verification, or Node's TLS options (`ca`, `servername`...). */
-  tls?: boolean | ConnectionOptions;
-  /** `plain` (default) sends the secret; `md5` uses the challenge and never sends it. */
-  authType?: 'plain' | 'md5';
-  /** Default timeout of every action, in ms. Default 10,000. */
-  actionTimeoutMs?: number;
-  /** Bound on the TCP/TLS connect and on the wait for the banner, in ms. Default 10,000. */
-  connectTimeoutMs?: number;
-  /** Send a `Ping` this often while connected, in ms; `false` to disable. Default 30,000. */
-  keepaliveIntervalMs?: number | false;
-  /** How long a keepalive `Ping` may go unanswered before the peer is deemed dead. Default 10,000. */
-  keepaliveTimeoutMs?: number;
-  /** Reconnect after a loss (default: with the {@link ReconnectOptions} defaults); `false` not to. */
-  reconnect?: ReconnectOptions | false;
-  /** Also apply the reconnect policy when the very first connection fails. Default false. */
-  retryFirstConnect?: boolean;
-  /**
-   * Actions called while (re)connecting: `wait` (default) queues them until logged in, bounded by
-   * `maxWaitingActions` and by each action's own timeout; `reject` fails them at once with
-   * `AmiConnectionClosedError`.
-   */
-  whileDisconnected?: 'wait' | 'reject';
-  /** Most actions that may wait for the connection at once. Default 1,000. */
-  maxWaitingActions?: number;
-  /** The `Events` field of `Login`: `on`, `off`, or a class mask (`call,agent`). Default: not sent. */
-  events?: 'on' | 'off' | string;
-  /** Most item events a `listAction` collects before rejecting. Default 50,000. */
-  maxListItems?: number;
-  /** Largest AMI message accepted, in bytes. Default 1 MiB. */
-  maxMessageBytes?: number;
-  /** Where to log (the secret and MD5 key are never logged). Default: `warn` level to stderr. */
-  logger?: Logger;
-  /** Replaces `<process>-<connection>` in ActionIDs (predictable IDs for tests and replays). */
-  actionIdPrefix?: string;
-  /** Opens the byte stream; replaces TCP/TLS (for tests or custom tunnels). */
-  transport?: TransportFactory;
-}
+export type { AmiConnectionOptions } from './connectionOptions.js';
 
 const BANNER = /^Asterisk Call Manager/;
 /** Bound on the messages held back while logging in (a server should send next to none). */
@@ -702,65 +661,6 @@ export class AmiConnection implements AmiClient {
     } catch (error) {
       this.logger.error({ err: error, event: type }, 'An AMI bus listener threw');
     }
-  }
-}
-
-/** One transport's life: its banner, and why it ended. */
-class Session {
-  readonly transport: Transport;
-  done: Promise<void> = Promise.resolve();
-  /** Messages for the bus received before login completed; `undefined` once logged in. */
-  early: AmiMessage[] | undefined = [];
-  endError: Error | undefined;
-  private banner: string | undefined;
-  private isOver = false;
-  private waiter: { resolve: (banner: string) => void; reject: (error: Error) => void } | undefined;
-
-  constructor(transport: Transport) {
-    this.transport = transport;
-  }
-
-  receivedBanner(text: string): void {
-    this.banner = text;
-    this.waiter?.resolve(text);
-    this.waiter = undefined;
-  }
-
-  ended(error: Error | undefined): void {
-    this.isOver = true;
-    this.waiter?.reject(
-      new AmiConnectionClosedError('The connection closed before the AMI banner', {
-        cause: error,
-      }),
-    );
-    this.waiter = undefined;
-  }
-
-  waitForBanner(timeoutMs: number): Promise<string> {
-    if (this.banner !== undefined) return Promise.resolve(this.banner);
-    if (this.isOver) {
-      return Promise.reject(
-        new AmiConnectionClosedError('The connection closed before the AMI banner', {
-          cause: this.endError,
-        }),
-      );
-    }
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiter = undefined;
-        reject(new AmiConnectionClosedError(`No AMI banner within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiter = {
-        resolve: (banner) => {
-          clearTimeout(timer);
-          resolve(banner);
-        },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
-      };
-    });
   }
 }
 

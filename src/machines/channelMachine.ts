@@ -135,9 +135,9 @@ function lineMoves(from: LineState) {
  * ```
  *
  * `line` follows `Newstate` (and the state in the channel's first event, so a channel met mid-call
- * starts where it is: `line`, `agi` and `bridge` each begin in a transient `starting` state that its
- * first macrostep leaves for the state the input says, running only the entry hook of that state). `describeChannel()` turns a snapshot
- * into a one-word label for logs.
+ * starts where it is: `line`, `agi` and `bridge` each begin in a transient `starting` state that
+ * the first macrostep leaves for the state the input says, running only the entry hook of that
+ * state). `describeChannel()` turns a snapshot into a one-word label for logs.
  *
  * ## Events
  * AMI events arrive as `{ type: 'ami.<Event>', message }` (see `toChannelEvent`); the supervisor

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assign, createActor, setup } from 'xstate';
-import { createTestModel } from 'xstate/graph';
 import { type MenuInput, type MenuReason, menuMachine } from '../../src/machines/menuMachine.js';
-import { keyReply, ScriptedAgiCall, settle, stepsOf, uniquePaths } from './scriptedAgiCall.js';
+import { modelPaths, stepsOf } from './modelPaths.js';
+import { keyReply, ScriptedAgiCall, settle } from './scriptedAgiCall.js';
 
 /**
  * Model-based test of the menu. The model is the specification as a statechart, written apart
@@ -109,21 +109,14 @@ const model = setup({
 });
 
 describe('menuMachine (model-based)', () => {
-  const testModel = createTestModel(model, {
-    events: [
-      { type: 'PRESS_1' },
-      { type: 'PRESS_2' },
-      { type: 'PRESS_INVALID' },
-      { type: 'SOUND_END' },
-      { type: 'TIMEOUT' },
-      { type: 'HANGUP' },
-    ],
-    filterEvents: (snapshot) => snapshot.status !== 'done',
-    serializeState: (snapshot) => JSON.stringify([snapshot.value, snapshot.context]),
-  });
-  const shortest = testModel.getShortestPaths();
-  const complete = testModel.getSimplePaths({ toState: (snapshot) => snapshot.status === 'done' });
-  const paths = uniquePaths([...shortest, ...complete]);
+  const { complete, paths } = modelPaths(model, [
+    'PRESS_1',
+    'PRESS_2',
+    'PRESS_INVALID',
+    'SOUND_END',
+    'TIMEOUT',
+    'HANGUP',
+  ]);
 
   it('should have paths to every state and every way to end', () => {
     const ends = new Set(complete.map((path) => path.state.context.reason));

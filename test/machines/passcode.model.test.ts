@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { assign, createActor, setup } from 'xstate';
-import { createTestModel } from 'xstate/graph';
 import { AgiInvalidCommandError } from '../../src/errors.js';
 import {
   type PasscodeInput,
@@ -8,7 +7,8 @@ import {
   type PasscodeReason,
   passcodeMachine,
 } from '../../src/machines/passcodeMachine.js';
-import { ScriptedAgiCall, settle, stepsOf, uniquePaths } from './scriptedAgiCall.js';
+import { modelPaths, stepsOf } from './modelPaths.js';
+import { ScriptedAgiCall, settle } from './scriptedAgiCall.js';
 
 /**
  * Model-based test of the passcode step. The model is the specification written as a statechart,
@@ -83,18 +83,13 @@ const model = setup({
 });
 
 describe('passcodeMachine (model-based)', () => {
-  const testModel = createTestModel(model, {
-    events: [
-      { type: 'CORRECT_CODE' },
-      { type: 'WRONG_CODE' },
-      { type: 'TIMEOUT' },
-      { type: 'PROMPT_END' },
-      { type: 'HANGUP' },
-    ],
-    serializeState: (snapshot) => JSON.stringify([snapshot.value, snapshot.context]),
-  });
-  const shortest = testModel.getShortestPaths();
-  const complete = testModel.getSimplePaths({ toState: (snapshot) => snapshot.status === 'done' });
+  const { complete, paths } = modelPaths(model, [
+    'CORRECT_CODE',
+    'WRONG_CODE',
+    'TIMEOUT',
+    'PROMPT_END',
+    'HANGUP',
+  ]);
 
   it('should have paths to every state and every way to end', () => {
     const ends = new Set(complete.map((path) => path.state.context.reason));
@@ -103,7 +98,7 @@ describe('passcodeMachine (model-based)', () => {
     expect(complete.length).toBeGreaterThanOrEqual(3 * 4 + 8);
   });
 
-  for (const path of uniquePaths([...shortest, ...complete])) {
+  for (const path of paths) {
     it(`should ask like the model along: ${stepsOf(path)}`, async () => {
       const phone = new ScriptedAgiCall();
       const actor = createActor(passcodeMachine, { input: { call: phone.call, ...OPTIONS } });

@@ -86,25 +86,6 @@ export async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
 }
 
-/** A generated path's events, as a test name: `WRONG_CODE PROMPT_END CORRECT_CODE`. */
-export function stepsOf(path: { steps: ReadonlyArray<{ event: { type: string } }> }): string {
-  const steps = path.steps.map(({ event }) => event.type).filter((type) => type !== 'xstate.init');
-  return steps.join(' ') || '(start)';
-}
-
-/** Paths with distinct event sequences (shortest and simple paths overlap). */
-export function uniquePaths<T extends { steps: ReadonlyArray<{ event: { type: string } }> }>(
-  paths: readonly T[],
-): T[] {
-  const seen = new Set<string>();
-  return paths.filter((path) => {
-    const key = stepsOf(path);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 /** The reply to a key pressed while `line` runs: STREAM FILE and WAIT FOR DIGIT give its code. */
 export function keyReply(line: string, digit: string): string {
   const code = digit.charCodeAt(0);

@@ -17,6 +17,19 @@ function start(state = 4, machine = channelMachine) {
   return { ami, actor, label: () => describeChannel(actor.getSnapshot()) };
 }
 
+/** A resync list item for a channel that is up, in AsyncAGI and bridged. */
+function bridgedInAgi() {
+  return createMessage([
+    ['Event', 'CoreShowChannel'],
+    ['Channel', 'PJSIP/bob-00000002'],
+    ['ChannelState', '6'],
+    ['Uniqueid', '1700000000.2'],
+    ['Application', 'AGI'],
+    ['ApplicationData', 'agi:async'],
+    ['BridgeId', 'b-1'],
+  ]);
+}
+
 describe('channelMachine', () => {
   it('should map ChannelState numbers to line states', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(lineStateOf)).toEqual([
@@ -46,16 +59,7 @@ describe('channelMachine', () => {
   });
 
   it('should start bridged and in AGI when a resync list item says so', () => {
-    const item = createMessage([
-      ['Event', 'CoreShowChannel'],
-      ['Channel', 'PJSIP/bob-00000002'],
-      ['ChannelState', '6'],
-      ['Uniqueid', '1700000000.2'],
-      ['Application', 'AGI'],
-      ['ApplicationData', 'agi:async'],
-      ['BridgeId', 'b-1'],
-    ]);
-    const actor = createActor(channelMachine, { input: channelInputFrom(item) }).start();
+    const actor = createActor(channelMachine, { input: channelInputFrom(bridgedInAgi()) }).start();
     expect(describeChannel(actor.getSnapshot())).toBe('answered+inAgi+bridged');
   });
 
@@ -75,16 +79,7 @@ describe('channelMachine', () => {
   });
 
   it('should take its starting moves only at start, not again when its context later says so', () => {
-    const item = createMessage([
-      ['Event', 'CoreShowChannel'],
-      ['Channel', 'PJSIP/bob-00000002'],
-      ['ChannelState', '6'],
-      ['Uniqueid', '1700000000.2'],
-      ['Application', 'AGI'],
-      ['ApplicationData', 'agi:async'],
-      ['BridgeId', 'b-1'],
-    ]);
-    const actor = createActor(channelMachine, { input: channelInputFrom(item) }).start();
+    const actor = createActor(channelMachine, { input: channelInputFrom(bridgedInAgi()) }).start();
     const bob = channelEvents('1700000000.2', 'PJSIP/bob-00000002');
     actor.send(bob.agiEnd());
     actor.send(bob.varSet('AFTER', 'agi'));

@@ -254,7 +254,8 @@ describe('createRuntime', () => {
 });
 
 describe('createRuntime closing', () => {
-  it('should reject an originate still waiting for its channel when the runtime closes', async () => {
+  /** A runtime logged in on a fake client, with one originate sent and not yet answered. */
+  async function originateOnReadyRuntime() {
     const client = new FakeAmiClient();
     const runtime = createRuntime({ client, logger: pino({ level: 'silent' }) });
     client.connect();
@@ -265,6 +266,11 @@ describe('createRuntime closing', () => {
       data: '1',
     });
     await Promise.resolve();
+    return { client, runtime, placed };
+  }
+
+  it('should reject an originate still waiting for its channel when the runtime closes', async () => {
+    const { client, runtime, placed } = await originateOnReadyRuntime();
     // Answered, but the channel's Newchannel never comes before the close.
     client.event([
       ['Event', 'OriginateResponse'],
@@ -279,16 +285,7 @@ describe('createRuntime closing', () => {
   });
 
   it('should reject an originate waiting for its outcome when the runtime closes', async () => {
-    const client = new FakeAmiClient();
-    const runtime = createRuntime({ client, logger: pino({ level: 'silent' }) });
-    client.connect();
-    await runtime.ready();
-    const placed = runtime.originate({
-      channel: 'Local/401@default',
-      application: 'Wait',
-      data: '1',
-    });
-    await Promise.resolve();
+    const { runtime, placed } = await originateOnReadyRuntime();
     await runtime.close();
     await expect(placed).rejects.toMatchObject({ name: 'OriginateError', reason: 'unknown' });
   });

@@ -1,3 +1,5 @@
+import { expect } from 'vitest';
+import type { AnyActorRef } from 'xstate';
 import { AgiChannel } from '../../src/agi/AgiChannel.js';
 import type { AgiCommandTracker } from '../../src/agi/agiCommandTracker.js';
 import { type AgiResult, parseAgiResult } from '../../src/agi/agiResult.js';
@@ -84,6 +86,27 @@ export class ScriptedAgiCall {
 /** Lets promise settlements and the actors' reactions to them run (no timers involved). */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 3; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/**
+ * The checks every model-based call-flow test makes in each state of a path, once the actors have
+ * reacted: the phone got exactly the model's commands; a finished model means a finished machine
+ * with no command left waiting, else a live machine waiting on the model's latest command.
+ */
+export async function expectPhoneFollowsModel(
+  phone: ScriptedAgiCall,
+  actor: AnyActorRef,
+  model: { readonly status: string; readonly context: { readonly commands: readonly string[] } },
+): Promise<void> {
+  await settle();
+  expect(phone.log).toEqual(model.context.commands);
+  if (model.status === 'done') {
+    expect(actor.getSnapshot().status).toBe('done');
+    expect(phone.pending).toBeUndefined();
+  } else {
+    expect(actor.getSnapshot().status).toBe('active');
+    expect(phone.waiting).toBe(model.context.commands.at(-1));
+  }
 }
 
 /** The reply to a key pressed while `line` runs: STREAM FILE and WAIT FOR DIGIT give its code. */

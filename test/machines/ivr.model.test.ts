@@ -52,6 +52,18 @@ interface ModelContext {
   commands: string[];
 }
 
+/** What a key does while the menu is offered, from its prompts or the wait after them. */
+const MENU_CHOICES = {
+  PRESS_1: { target: 'connecting', actions: { type: 'choose', params: { choice: '1' } } },
+  PRESS_2: {
+    target: 'farewell',
+    actions: [
+      { type: 'choose', params: { choice: '2' } },
+      { type: 'decide', params: { outcome: 'goodbye' } },
+    ],
+  },
+} as const;
+
 const model = setup({
   types: { context: {} as ModelContext, events: {} as ModelEvent },
   guards: {
@@ -136,14 +148,7 @@ const model = setup({
     prompting: {
       entry: 'streamSound',
       on: {
-        PRESS_1: { target: 'connecting', actions: { type: 'choose', params: { choice: '1' } } },
-        PRESS_2: {
-          target: 'farewell',
-          actions: [
-            { type: 'choose', params: { choice: '2' } },
-            { type: 'decide', params: { outcome: 'goodbye' } },
-          ],
-        },
+        ...MENU_CHOICES,
         SOUND_END: [
           { guard: 'moreSounds', target: 'prompting', reenter: true, actions: 'nextSound' },
           { target: 'waiting' },
@@ -154,14 +159,7 @@ const model = setup({
     waiting: {
       entry: { type: 'send', params: { lines: ['WAIT FOR DIGIT 4000'] } },
       on: {
-        PRESS_1: { target: 'connecting', actions: { type: 'choose', params: { choice: '1' } } },
-        PRESS_2: {
-          target: 'farewell',
-          actions: [
-            { type: 'choose', params: { choice: '2' } },
-            { type: 'decide', params: { outcome: 'goodbye' } },
-          ],
-        },
+        ...MENU_CHOICES,
         PRESS_INVALID: [
           { guard: 'offerAgain', target: 'prompting', actions: 'offerAgain' },
           { target: 'farewell', actions: { type: 'decide', params: { outcome: 'noChoice' } } },

@@ -78,6 +78,7 @@ export function measureRoutingBreakdown(
         plan.push({ uniqueid, input });
       },
       deliver: (uniqueid, event) => {
+        // The router's own delivery, look-up included; only the actor behind it does nothing.
         directory.get(uniqueid)?.send(event);
         plan.push({ uniqueid, event });
       },

@@ -1,14 +1,41 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Test suites. `npm test` runs `unit` (everything on the embedded PBX, a couple of minutes); the
+ * longer suites have their own folder and script, and CI (`.ci/run`) runs them after it:
+ * `live` (a real Asterisk), `scale` (thousands of calls, soak).
+ */
+const LONG_SUITES = ['live', 'scale'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // One real Asterisk for the live suite (ASTERISK_AMI_URL or testcontainers), shared by its files.
-    globalSetup: ['test/live/globalSetup.ts'],
     // Generous: the end-to-end tests run calls in real time on a 2-core machine shared by two workers.
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Unhandled rejections fail the run: the library promises never to leave one behind.
     dangerouslyIgnoreUnhandledErrors: false,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: LONG_SUITES.map((suite) => `test/${suite}/**`),
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'live',
+          include: ['test/live/**/*.test.ts'],
+          // One real Asterisk for the live suite (ASTERISK_AMI_URL or testcontainers), shared by its files.
+          globalSetup: ['test/live/globalSetup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'scale', include: ['test/scale/**/*.test.ts'], testTimeout: 120_000 },
+      },
+    ],
   },
 });

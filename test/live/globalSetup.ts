@@ -16,6 +16,10 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const { live, reason } = await findLiveAsterisk();
+  // CI sets this: there the live suite must run, never skip.
+  if (!live && process.env.OCTOSTATE_REQUIRE_LIVE) {
+    throw new Error(`the live suite must run here but has no Asterisk: ${reason}`);
+  }
   project.provide('liveAsteriskUrl', live?.url ?? '');
   project.provide('liveAsteriskReason', reason);
   return async () => {

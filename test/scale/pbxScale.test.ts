@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeChannel } from '../../src/machines/describeChannel.js';
-import { eventually, footprint, type PbxRig, startPbxRig } from './pbxRig.js';
+import { eventually, footprint, type PbxRig, startPbxRig } from '../runtime/pbxRig.js';
 
 /**
  * Issue 4's leak tests on the embedded PBX: a real `createRuntime` over TCP, thousands of calls of

@@ -65,6 +65,8 @@ describe('ActionTracker', () => {
     // An event carrying the ActionID of a plain action (OriginateResponse) is an event.
     expect(tracker.handle(event('OriginateResponse', 'a'))).toBe(false);
     expect(tracker.size).toBe(1);
+    // Settle the action left pending, so its timer cannot reject unobserved after the test.
+    tracker.handle(response('a'));
   });
 
   it('should reject Response: Error with an AmiActionError holding the response', async () => {

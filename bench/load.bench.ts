@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { formatSummary, type LoadOptions, runLoad } from '../examples/load.js';
+import { formatSummary, type LoadOptions, runLoad } from '../examples/load/load.js';
 
 /**
  * The hotline load demo at full size on the embedded PBX (real time): 100 hotline phones call 600

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { type AddressInfo, connect, createServer } from 'node:net';
-import { AmiParser } from '../src/connection/parser.js';
+import { AmiParser } from '../src/protocol/parser.js';
 import { generateCallStream, isAscii } from './generateStream.js';
 
 const CHUNK = 64 * 1024;

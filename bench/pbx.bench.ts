@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { AmiParser } from '../src/connection/parser.js';
-import { formatMessage } from '../src/connection/serialize.js';
 import { startPbx } from '../src/pbx/index.js';
+import { AmiParser } from '../src/protocol/parser.js';
+import { formatMessage } from '../src/protocol/serialize.js';
 
 /**
  * The embedded PBX under load: N concurrent calls (`Originate` to `Local/401@default`, which

@@ -2,7 +2,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createActor, waitFor } from 'xstate';
 import { supervisorMachine } from '../src/actors/supervisorMachine.js';
-import { createMessage } from '../src/connection/serialize.js';
+import { createMessage } from '../src/protocol/serialize.js';
 import { FakeAmiClient } from '../test/actors/fakeAmiClient.js';
 import { floorMachine, measureRoutingBreakdown } from './routingBreakdown.js';
 import { generateCallStream } from './routingStream.js';

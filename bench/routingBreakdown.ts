@@ -1,15 +1,15 @@
 import { type AnyStateMachine, assign, createActor, setup } from 'xstate';
 import { ChannelDirectory } from '../src/actors/channelDirectory.js';
 import { dispatch } from '../src/actors/dispatch.js';
-import type { AmiMessage } from '../src/connection/message.js';
 import {
   absorbEvent,
   type ChannelContext,
   type ChannelInput,
   initialChannelContext,
-} from '../src/machines/channelContext.js';
-import type { ChannelEvent } from '../src/machines/channelEvents.js';
-import { channelMachine } from '../src/machines/channelMachine.js';
+} from '../src/machines/channel/channelContext.js';
+import type { ChannelEvent } from '../src/machines/channel/channelEvents.js';
+import { channelMachine } from '../src/machines/channel/channelMachine.js';
+import type { AmiMessage } from '../src/protocol/message.js';
 
 /** Where the time of routing one stream goes, per part. */
 export interface RoutingBreakdown {

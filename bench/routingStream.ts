@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AmiMessage } from '../src/connection/message.js';
-import { AmiParser } from '../src/connection/parser.js';
+import type { AmiMessage } from '../src/protocol/message.js';
+import { AmiParser } from '../src/protocol/parser.js';
 
 const HELLO = join(
   dirname(fileURLToPath(import.meta.url)),

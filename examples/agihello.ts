@@ -10,7 +10,7 @@
  *
  *   npx tsx examples/agihello.ts
  */
-import { helloMachine } from '../src/machines/helloMachine.js';
+import { helloMachine } from '../src/machines/flows/helloMachine.js';
 import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
 import { demoBackend, isMain, say } from './support/backend.js';
 

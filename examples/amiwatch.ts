@@ -12,7 +12,7 @@
  *   npx tsx examples/amiwatch.ts
  */
 import { AmiConnection } from '../src/connection/AmiConnection.js';
-import { describeChannel } from '../src/machines/describeChannel.js';
+import { describeChannel } from '../src/machines/channel/describeChannel.js';
 import { startPbx } from '../src/pbx/index.js';
 import { createRuntime } from '../src/runtime/createRuntime.js';
 

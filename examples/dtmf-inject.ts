@@ -14,7 +14,7 @@
  *   npx tsx examples/dtmf-inject.ts
  */
 import { randomBytes } from 'node:crypto';
-import type { Call } from '../src/runtime/Call.js';
+import type { Call } from '../src/calls/Call.js';
 import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
 import { startDtmfInjectionServer } from '../src/runtime/dtmfInjectionServer.js';
 import { demoBackend, isMain, say } from './support/backend.js';

@@ -7,7 +7,7 @@
  *
  *   npx tsx examples/dtmf.ts
  */
-import type { Call } from '../src/runtime/Call.js';
+import type { Call } from '../src/calls/Call.js';
 import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
 import { demoBackend, isMain, say } from './support/backend.js';
 

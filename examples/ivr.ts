@@ -11,7 +11,7 @@
  *   npx tsx examples/ivr.ts
  */
 import type { AnyActorRef } from 'xstate';
-import { type IvrOutput, ivrMachine } from '../src/machines/ivrMachine.js';
+import { type IvrOutput, ivrMachine } from '../src/machines/flows/ivrMachine.js';
 import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
 import { demoBackend, isMain, say } from './support/backend.js';
 

@@ -8,7 +8,7 @@
  *
  *   npx tsx examples/orighello.ts
  */
-import type { Call } from '../src/runtime/Call.js';
+import type { Call } from '../src/calls/Call.js';
 import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
 import { demoBackend, isMain, say } from './support/backend.js';
 

@@ -7,12 +7,19 @@
  *   helpers and the error classes.
  */
 
-export * from './agi/AgiChannel.js';
-export * from './agi/agiCommand.js';
-export * from './agi/agiCommandTracker.js';
-export * from './agi/agiEnv.js';
-export * from './agi/agiResult.js';
+export * from './calls/AgiChannel.js';
+export * from './calls/agiCommandTracker.js';
+export {
+  InvalidDtmfError,
+  NoSuchCallError,
+  OriginateError,
+  type OriginateFailure,
+} from './calls/errors.js';
 export * from './connection/index.js';
+export * from './inspector/index.js';
+export * from './protocol/agiCommand.js';
+export * from './protocol/agiEnv.js';
+export * from './protocol/agiResult.js';
 export {
   AgiDeadChannelError,
   AgiError,
@@ -20,10 +27,5 @@ export {
   AgiNotInAgiError,
   AgiSessionEndedError,
   AgiUsageError,
-  InvalidDtmfError,
-  NoSuchCallError,
-  OriginateError,
-  type OriginateFailure,
-} from './errors.js';
-export * from './inspector/index.js';
+} from './protocol/errors.js';
 export * from './runtime/index.js';

@@ -1,4 +1,4 @@
-import type { AmiMessage } from '../connection/message.js';
+import type { AmiMessage } from '../protocol/message.js';
 import { BridgeRegistry } from './bridgeRegistry.js';
 import type { ChannelIndex } from './router.js';
 

@@ -1,8 +1,8 @@
 import { type ActorRefFrom, type AnyActorRef, createActor } from 'xstate';
-import type { AmiMessage } from '../connection/message.js';
-import type { ChannelInput } from '../machines/channelContext.js';
-import type { ChannelEvent } from '../machines/channelEvents.js';
-import type { channelMachine } from '../machines/channelMachine.js';
+import type { ChannelInput } from '../machines/channel/channelContext.js';
+import type { ChannelEvent } from '../machines/channel/channelEvents.js';
+import type { channelMachine } from '../machines/channel/channelMachine.js';
+import type { AmiMessage } from '../protocol/message.js';
 import { ChannelDirectory } from './channelDirectory.js';
 import { type BridgeChange, type DispatchSink, dispatch } from './dispatch.js';
 import { applyResync, type ResyncReport, type ResyncSink } from './resync.js';

@@ -1,7 +1,7 @@
 import { fromCallback } from 'xstate';
 import type { AmiClient, AmiConnectionEvents } from '../connection/client.js';
-import type { AmiMessage } from '../connection/message.js';
-import type { AmiSendRequest } from '../machines/channelEvents.js';
+import type { AmiSendRequest } from '../machines/channel/channelEvents.js';
+import type { AmiMessage } from '../protocol/message.js';
 
 /** What the client actor tells its parent (the supervisor). */
 export type ClientActorEvent =

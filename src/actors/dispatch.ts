@@ -1,6 +1,10 @@
-import type { AmiMessage } from '../connection/message.js';
-import type { ChannelInput } from '../machines/channelContext.js';
-import { amiEventType, type ChannelEvent, toChannelEvent } from '../machines/channelEvents.js';
+import type { ChannelInput } from '../machines/channel/channelContext.js';
+import {
+  amiEventType,
+  type ChannelEvent,
+  toChannelEvent,
+} from '../machines/channel/channelEvents.js';
+import type { AmiMessage } from '../protocol/message.js';
 import type { ChannelDirectory } from './channelDirectory.js';
 import { routeKeys, spawnInput } from './router.js';
 

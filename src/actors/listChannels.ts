@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { AmiClient } from '../connection/client.js';
-import type { AmiMessage } from '../connection/message.js';
-import { AmiActionError } from '../errors.js';
+import { AmiActionError } from '../connection/errors.js';
+import type { AmiMessage } from '../protocol/message.js';
 
 /**
  * The channels up right now, for a (re)connect resync: the `CoreShowChannel` items of one

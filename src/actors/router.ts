@@ -1,5 +1,5 @@
-import type { AmiMessage } from '../connection/message.js';
-import { type ChannelInput, channelInputFrom } from '../machines/channelContext.js';
+import { type ChannelInput, channelInputFrom } from '../machines/channel/channelContext.js';
+import type { AmiMessage } from '../protocol/message.js';
 
 /** What the router needs to know about the channels it routes to. */
 export interface ChannelIndex {

@@ -1,8 +1,8 @@
 import { enqueueActions, setup } from 'xstate';
 import type { AmiClient } from '../connection/client.js';
-import type { AmiMessage } from '../connection/message.js';
-import type { AmiSendRequest } from '../machines/channelEvents.js';
-import { type ChannelOutput, channelMachine } from '../machines/channelMachine.js';
+import type { AmiSendRequest } from '../machines/channel/channelEvents.js';
+import { type ChannelOutput, channelMachine } from '../machines/channel/channelMachine.js';
+import type { AmiMessage } from '../protocol/message.js';
 import { type ChannelActorRef, ChannelRouter, type RouterNotice } from './channelRouter.js';
 import { type ClientActorEvent, clientActor } from './clientActor.js';
 import { listChannels } from './listChannels.js';

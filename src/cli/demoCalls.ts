@@ -1,6 +1,6 @@
 import type { ChannelActorRef } from '../actors/supervisorMachine.js';
-import { helloMachine } from '../machines/helloMachine.js';
-import { type IvrOutput, ivrMachine } from '../machines/ivrMachine.js';
+import { helloMachine } from '../machines/flows/helloMachine.js';
+import { type IvrOutput, ivrMachine } from '../machines/flows/ivrMachine.js';
 import type { PbxHandle } from '../pbx/index.js';
 import type { Runtime } from '../runtime/createRuntime.js';
 

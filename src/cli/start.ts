@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { redactAmiUrl } from '../connection/amiUrl.js';
-import { AmiAuthenticationError } from '../errors.js';
+import { AmiAuthenticationError } from '../connection/errors.js';
+import { createLogger } from '../connection/logger.js';
 import type { InspectorHandle } from '../inspector/inspectorServer.js';
-import { createLogger } from '../logger.js';
-import { describeChannel } from '../machines/describeChannel.js';
+import { describeChannel } from '../machines/channel/describeChannel.js';
 import { type PbxHandle, startPbx } from '../pbx/index.js';
 import { createRuntime, type Runtime } from '../runtime/createRuntime.js';
 import type { CliCommand } from './command.js';

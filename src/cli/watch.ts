@@ -3,9 +3,10 @@ import type { ConnectionOptions } from 'node:tls';
 import { pino } from 'pino';
 import { AmiConnection, type AmiConnectionOptions } from '../connection/AmiConnection.js';
 import { parseAmiUrl, redactAmiUrl } from '../connection/amiUrl.js';
-import type { AmiMessage } from '../connection/message.js';
-import { AmiAuthenticationError, AmiError } from '../errors.js';
-import { createLogger } from '../logger.js';
+import { AmiAuthenticationError } from '../connection/errors.js';
+import { createLogger } from '../connection/logger.js';
+import { AmiError } from '../protocol/errors.js';
+import type { AmiMessage } from '../protocol/message.js';
 import type { CliCommand } from './command.js';
 import { type Flags, readFlags } from './flags.js';
 

@@ -1,11 +1,7 @@
-import {
-  AmiAuthenticationError,
-  AmiConnectionClosedError,
-  AmiError,
-  AmiProtocolError,
-  AmiTimeoutError,
-} from '../errors.js';
-import { getDefaultLogger, type Logger } from '../logger.js';
+import { AmiError, AmiProtocolError } from '../protocol/errors.js';
+import type { AmiMessage } from '../protocol/message.js';
+import { AmiParser } from '../protocol/parser.js';
+import { formatMessage } from '../protocol/serialize.js';
 import { type ActionFields, fieldsForLog, isKnownIdempotent, toFieldList } from './actionFields.js';
 import { createActionIdGenerator } from './actionId.js';
 import {
@@ -23,12 +19,11 @@ import type {
 } from './client.js';
 import type { AmiConnectionOptions } from './connectionOptions.js';
 import { createEmitter, type Emitter } from './emitter.js';
+import { AmiAuthenticationError, AmiConnectionClosedError, AmiTimeoutError } from './errors.js';
 import { Keepalive } from './keepalive.js';
+import { getDefaultLogger, type Logger } from './logger.js';
 import { login } from './login.js';
-import type { AmiMessage } from './message.js';
-import { AmiParser } from './parser.js';
 import { ReconnectPolicy } from './reconnectPolicy.js';
-import { formatMessage } from './serialize.js';
 import { Session } from './session.js';
 import { connectTcp } from './tcpTransport.js';
 import { connectTls } from './tlsTransport.js';

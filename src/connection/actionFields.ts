@@ -1,5 +1,5 @@
-import { AmiError } from '../errors.js';
-import type { AmiFields } from './message.js';
+import { AmiError } from '../protocol/errors.js';
+import type { AmiFields } from '../protocol/message.js';
 
 /**
  * The fields of an action, besides `Action` and `ActionID` (which the connection sets).

@@ -1,10 +1,10 @@
+import type { AmiMessage } from '../protocol/message.js';
 import {
   AmiActionError,
   AmiConnectionClosedError,
   AmiListTooLongError,
   type AmiTimeoutError,
-} from '../errors.js';
-import type { AmiMessage } from './message.js';
+} from './errors.js';
 
 /**
  * The answer to a list action (`CoreShowChannels`, `Status`, `QueueStatus`...): the response that

@@ -1,4 +1,4 @@
-import { AmiError } from '../errors.js';
+import { AmiError } from '../protocol/errors.js';
 
 /** Connection settings carried by an `ami://` or `amis://` URL. */
 export interface AmiUrlSettings {

@@ -1,8 +1,9 @@
-import type { AmiConnectionClosedError, AmiProtocolError } from '../errors.js';
+import type { AmiProtocolError } from '../protocol/errors.js';
+import type { AmiMessage } from '../protocol/message.js';
 import type { ActionFields } from './actionFields.js';
 import type { AmiList } from './actionTracker.js';
 import type { Emitter } from './emitter.js';
-import type { AmiMessage } from './message.js';
+import type { AmiConnectionClosedError } from './errors.js';
 
 /**
  * Where a connection stands: `idle` before `connect()`, `connecting` during the first connection

@@ -1,5 +1,5 @@
 import type { ConnectionOptions } from 'node:tls';
-import type { Logger } from '../logger.js';
+import type { Logger } from './logger.js';
 import type { ReconnectOptions } from './reconnectPolicy.js';
 import type { TransportFactory } from './transport.js';
 

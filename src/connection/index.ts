@@ -8,16 +8,11 @@
  * ami.bus.on('event', (event) => log.info({ event: event.name }, 'AMI event'));
  * await ami.connect();
  */
-export {
-  AmiActionError,
-  AmiAuthenticationError,
-  AmiConnectionClosedError,
-  AmiError,
-  AmiListTooLongError,
-  AmiProtocolError,
-  AmiTimeoutError,
-} from '../errors.js';
-export { type CreateLoggerOptions, createLogger, type Logger } from '../logger.js';
+
+export { AmiError, AmiProtocolError } from '../protocol/errors.js';
+export type { AmiFields, AmiMessage, AmiMessageKind } from '../protocol/message.js';
+export { AmiParser, type AmiParserHandlers, type AmiParserOptions } from '../protocol/parser.js';
+export { createMessage, formatMessage } from '../protocol/serialize.js';
 export { AmiConnection, type AmiConnectionOptions } from './AmiConnection.js';
 export { type ActionFields, isKnownIdempotent } from './actionFields.js';
 export { createActionIdGenerator } from './actionId.js';
@@ -42,16 +37,21 @@ export type {
   AmiConnectionState,
 } from './client.js';
 export { createEmitter, type Emitter } from './emitter.js';
+export {
+  AmiActionError,
+  AmiAuthenticationError,
+  AmiConnectionClosedError,
+  AmiListTooLongError,
+  AmiTimeoutError,
+} from './errors.js';
 export { Keepalive, type KeepaliveHooks } from './keepalive.js';
+export { type CreateLoggerOptions, createLogger, type Logger } from './logger.js';
 export { type LoginOptions, login, md5Key, type SendAction } from './login.js';
-export type { AmiFields, AmiMessage, AmiMessageKind } from './message.js';
-export { AmiParser, type AmiParserHandlers, type AmiParserOptions } from './parser.js';
 export {
   type ReconnectAttempt,
   type ReconnectOptions,
   ReconnectPolicy,
 } from './reconnectPolicy.js';
-export { createMessage, formatMessage } from './serialize.js';
 export { SocketTransport } from './socketTransport.js';
 export { connectTcp } from './tcpTransport.js';
 export { connectTls } from './tlsTransport.js';

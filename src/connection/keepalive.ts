@@ -1,4 +1,4 @@
-import { AmiTimeoutError } from '../errors.js';
+import { AmiTimeoutError } from './errors.js';
 
 /** What {@link Keepalive} needs from the connection. */
 export interface KeepaliveHooks {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { AmiActionError, AmiAuthenticationError } from '../errors.js';
+import type { AmiMessage } from '../protocol/message.js';
 import type { ActionFields } from './actionFields.js';
-import type { AmiMessage } from './message.js';
+import { AmiActionError, AmiAuthenticationError } from './errors.js';
 
 /** How to log in. */
 export interface LoginOptions {

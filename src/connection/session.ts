@@ -1,5 +1,5 @@
-import { AmiConnectionClosedError } from '../errors.js';
-import type { AmiMessage } from './message.js';
+import type { AmiMessage } from '../protocol/message.js';
+import { AmiConnectionClosedError } from './errors.js';
 import type { Transport } from './transport.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { AmiConnectionClosedError } from '../errors.js';
+import { AmiConnectionClosedError } from './errors.js';
 import type { Transport, TransportConnectOptions } from './transport.js';
 
 /** Chunks buffered before the socket is paused (the reader normally keeps the queue empty). */

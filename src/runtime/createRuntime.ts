@@ -8,30 +8,36 @@ import {
   waitFor,
 } from 'xstate';
 import { type ChannelActorRef, supervisorMachine } from '../actors/supervisorMachine.js';
-import { AgiCommandTracker } from '../agi/agiCommandTracker.js';
-import { AmiConnection, type AmiConnectionOptions } from '../connection/AmiConnection.js';
-import type { AmiClient } from '../connection/client.js';
-import { createEmitter, type Emitter } from '../connection/emitter.js';
-import type { AmiMessage } from '../connection/message.js';
-import { AmiConnectionClosedError, InvalidDtmfError, NoSuchCallError } from '../errors.js';
-import { getDefaultLogger, type Logger } from '../logger.js';
-import type { channelMachine } from '../machines/channelMachine.js';
-import { describeChannel } from '../machines/describeChannel.js';
-import { Call, isInAgi } from './Call.js';
-import { type CallHandler, CallHandlers, type CallLogic, type CallMatch } from './callHandlers.js';
+import { AgiCommandTracker } from '../calls/agiCommandTracker.js';
+import { Call, isInAgi } from '../calls/Call.js';
+import {
+  type CallHandler,
+  CallHandlers,
+  type CallLogic,
+  type CallMatch,
+} from '../calls/callHandlers.js';
+import { InvalidDtmfError, NoSuchCallError } from '../calls/errors.js';
 import {
   type InjectDtmfOptions,
   type OriginateOptions,
   type OriginateToAgiOptions,
   originateFields,
-} from './originateOptions.js';
-import { OriginateTracker } from './originateTracker.js';
+} from '../calls/originateOptions.js';
+import { OriginateTracker } from '../calls/originateTracker.js';
+import { AmiConnection, type AmiConnectionOptions } from '../connection/AmiConnection.js';
+import type { AmiClient } from '../connection/client.js';
+import { createEmitter, type Emitter } from '../connection/emitter.js';
+import { AmiConnectionClosedError } from '../connection/errors.js';
+import { getDefaultLogger, type Logger } from '../connection/logger.js';
+import type { channelMachine } from '../machines/channel/channelMachine.js';
+import { describeChannel } from '../machines/channel/describeChannel.js';
+import type { AmiMessage } from '../protocol/message.js';
 
 export type {
   InjectDtmfOptions,
   OriginateOptions,
   OriginateToAgiOptions,
-} from './originateOptions.js';
+} from '../calls/originateOptions.js';
 
 import type { RuntimeEvents } from './runtimeEvents.js';
 

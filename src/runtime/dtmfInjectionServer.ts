@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidDtmfError, NoSuchCallError } from '../errors.js';
+import { InvalidDtmfError, NoSuchCallError } from '../calls/errors.js';
 import type { Runtime } from './createRuntime.js';
 
 /** Settings of {@link startDtmfInjectionServer}. */

@@ -6,6 +6,7 @@
  * const runtime = createRuntime({ url: process.env.ASTERISK_AMI_URL });
  * runtime.bus.on('hangup', ({ output }) => console.log(output.name, output.causeText));
  */
+
 export { BridgeRegistry } from '../actors/bridgeRegistry.js';
 export { ChannelDirectory } from '../actors/channelDirectory.js';
 export { type ChannelActorRef, ChannelRouter, type RouterNotice } from '../actors/channelRouter.js';
@@ -28,17 +29,16 @@ export {
   type SupervisorInput,
   supervisorMachine,
 } from '../actors/supervisorMachine.js';
+export { Call, isInAgi } from '../calls/Call.js';
+export { type CallHandler, CallHandlers, type CallMatch } from '../calls/callHandlers.js';
 export {
-  type AgentPoolContext,
-  type AgentPoolEvent,
-  type AgentPoolInput,
-  agentPoolMachine,
-} from '../machines/agentPoolMachine.js';
-export {
-  type AgiServiceInput,
-  agiServices,
-  type DigitCollectingCall,
-} from '../machines/agiServices.js';
+  type CollectDigitsEvent,
+  type CollectDigitsInput,
+  type CollectDigitsOutput,
+  type CollectDigitsReason,
+  collectDigitsMachine,
+} from '../calls/collectDigitsMachine.js';
+export { OriginateTracker } from '../calls/originateTracker.js';
 export {
   type AgiInfo,
   absorbEvent,
@@ -53,7 +53,7 @@ export {
   MAX_DTMF,
   MAX_HISTORY,
   type PartyId,
-} from '../machines/channelContext.js';
+} from '../machines/channel/channelContext.js';
 export {
   type AmiSendRequest,
   amiEventType,
@@ -63,40 +63,30 @@ export {
   type ChannelLostEvent,
   type ChannelSyncEvent,
   toChannelEvent,
-} from '../machines/channelEvents.js';
+} from '../machines/channel/channelEvents.js';
 export {
   type ChannelOutput,
   channelMachine,
   type LineState,
   lineStateOf,
-} from '../machines/channelMachine.js';
+} from '../machines/channel/channelMachine.js';
+export { describeChannel } from '../machines/channel/describeChannel.js';
 export {
-  type CollectDigitsEvent,
-  type CollectDigitsInput,
-  type CollectDigitsOutput,
-  type CollectDigitsReason,
-  collectDigitsMachine,
-} from '../machines/collectDigitsMachine.js';
-export { describeChannel } from '../machines/describeChannel.js';
+  type AgiServiceInput,
+  agiServices,
+  type DigitCollectingCall,
+} from '../machines/flows/agiServices.js';
 export {
   type HelloInput,
   helloMachine,
-} from '../machines/helloMachine.js';
-export {
-  type AgentPoolRef,
-  type HotlineInput,
-  type HotlineOutcome,
-  type HotlineOutput,
-  hotlineFor,
-  hotlineMachine,
-} from '../machines/hotlineMachine.js';
+} from '../machines/flows/helloMachine.js';
 export {
   type IvrContext,
   type IvrInput,
   type IvrOutcome,
   type IvrOutput,
   ivrMachine,
-} from '../machines/ivrMachine.js';
+} from '../machines/flows/ivrMachine.js';
 export {
   DEFAULT_MENU_PROMPT,
   type MenuContext,
@@ -104,16 +94,14 @@ export {
   type MenuOutput,
   type MenuReason,
   menuMachine,
-} from '../machines/menuMachine.js';
+} from '../machines/flows/menuMachine.js';
 export {
   type PasscodeContext,
   type PasscodeInput,
   type PasscodeOutput,
   type PasscodeReason,
   passcodeMachine,
-} from '../machines/passcodeMachine.js';
-export { Call, isInAgi } from './Call.js';
-export { type CallHandler, CallHandlers, type CallMatch } from './callHandlers.js';
+} from '../machines/flows/passcodeMachine.js';
 export {
   type ChannelLookup,
   createRuntime,
@@ -129,5 +117,4 @@ export {
   type DtmfInjectionServerOptions,
   startDtmfInjectionServer,
 } from './dtmfInjectionServer.js';
-export { OriginateTracker } from './originateTracker.js';
 export type { RuntimeEvents } from './runtimeEvents.js';

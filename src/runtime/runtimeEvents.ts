@@ -1,7 +1,7 @@
 import type { BridgeChange } from '../actors/dispatch.js';
 import type { ResyncReport } from '../actors/resync.js';
 import type { ChannelActorRef, SupervisorConnectionState } from '../actors/supervisorMachine.js';
-import type { ChannelOutput } from '../machines/channelMachine.js';
+import type { ChannelOutput } from '../machines/channel/channelMachine.js';
 
 /**
  * What a runtime publishes on its `bus` (a typed `mitt` emitter). A type alias because mitt wants

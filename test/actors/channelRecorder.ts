@@ -1,8 +1,8 @@
 import { type Actor, createActor } from 'xstate';
 import { supervisorMachine } from '../../src/actors/supervisorMachine.js';
-import type { ChannelContext } from '../../src/machines/channelContext.js';
-import type { ChannelOutput } from '../../src/machines/channelMachine.js';
-import { describeChannel } from '../../src/machines/describeChannel.js';
+import type { ChannelContext } from '../../src/machines/channel/channelContext.js';
+import type { ChannelOutput } from '../../src/machines/channel/channelMachine.js';
+import { describeChannel } from '../../src/machines/channel/describeChannel.js';
 import { FakeAmiClient } from './fakeAmiClient.js';
 
 /** What a test learns about one channel: its labels in order, its last context, its output. */

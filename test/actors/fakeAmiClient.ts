@@ -6,8 +6,8 @@ import type {
   AmiConnectionState,
 } from '../../src/connection/client.js';
 import { createEmitter } from '../../src/connection/emitter.js';
-import type { AmiFields, AmiMessage } from '../../src/connection/message.js';
-import { createMessage } from '../../src/connection/serialize.js';
+import type { AmiFields, AmiMessage } from '../../src/protocol/message.js';
+import { createMessage } from '../../src/protocol/serialize.js';
 
 /** One action the runtime sent through the fake. */
 export interface SentAction {

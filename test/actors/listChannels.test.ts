@@ -4,10 +4,10 @@ import { listChannels } from '../../src/actors/listChannels.js';
 import type { AmiList } from '../../src/connection/actionTracker.js';
 import type { AmiClient } from '../../src/connection/client.js';
 import { createEmitter } from '../../src/connection/emitter.js';
-import type { AmiMessage } from '../../src/connection/message.js';
-import { createMessage } from '../../src/connection/serialize.js';
-import { AmiActionError } from '../../src/errors.js';
-import { channelInputFrom } from '../../src/machines/channelContext.js';
+import { AmiActionError } from '../../src/connection/errors.js';
+import { channelInputFrom } from '../../src/machines/channel/channelContext.js';
+import type { AmiMessage } from '../../src/protocol/message.js';
+import { createMessage } from '../../src/protocol/serialize.js';
 import { traceMessages } from './traceMessages.js';
 
 /** The recorded answer (items) of one list action of the `actions` trace. */

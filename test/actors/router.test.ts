@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelDirectory } from '../../src/actors/channelDirectory.js';
 import { routeKeys, spawnInput } from '../../src/actors/router.js';
-import { createMessage } from '../../src/connection/serialize.js';
+import { createMessage } from '../../src/protocol/serialize.js';
 import { traceMessages } from './traceMessages.js';
 
 const event = (fields: Array<[string, string]>) => createMessage(fields);

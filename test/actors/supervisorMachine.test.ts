@@ -5,7 +5,7 @@ import {
   type SupervisorEmitted,
   supervisorMachine,
 } from '../../src/actors/supervisorMachine.js';
-import { describeChannel } from '../../src/machines/describeChannel.js';
+import { describeChannel } from '../../src/machines/channel/describeChannel.js';
 import { FakeAmiClient } from './fakeAmiClient.js';
 import { channelEvent, interleavedCalls, syntheticCall } from './syntheticCalls.js';
 import { traceMessages } from './traceMessages.js';

@@ -1,5 +1,5 @@
-import type { AmiMessage } from '../../src/connection/message.js';
-import { createMessage } from '../../src/connection/serialize.js';
+import type { AmiMessage } from '../../src/protocol/message.js';
+import { createMessage } from '../../src/protocol/serialize.js';
 
 /** The channel snapshot fields Asterisk puts on every channel event. */
 export function channelFields(

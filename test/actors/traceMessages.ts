@@ -1,5 +1,5 @@
-import type { AmiMessage } from '../../src/connection/message.js';
-import { AmiParser } from '../../src/connection/parser.js';
+import type { AmiMessage } from '../../src/protocol/message.js';
+import { AmiParser } from '../../src/protocol/parser.js';
 import { readTrace } from '../support/traces.js';
 
 /** Every message of a recorded scenario, in the order the client received them. */

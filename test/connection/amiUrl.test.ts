@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAmiUrl, redactAmiUrl } from '../../src/connection/amiUrl.js';
-import { AmiError } from '../../src/errors.js';
+import { AmiError } from '../../src/protocol/errors.js';
 
 describe('parseAmiUrl', () => {
   it('should read user, secret, host and port of an ami:// URL', () => {

@@ -1,13 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
-import type { AmiMessage } from '../../src/connection/message.js';
 import {
   AmiActionError,
   AmiConnectionClosedError,
   AmiListTooLongError,
-  AmiProtocolError,
   AmiTimeoutError,
-} from '../../src/errors.js';
+} from '../../src/connection/errors.js';
+import { AmiProtocolError } from '../../src/protocol/errors.js';
+import type { AmiMessage } from '../../src/protocol/message.js';
 import { selfSignedCert } from './selfSignedCert.js';
 import {
   cleanUp,

@@ -1,7 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  AmiActionError,
+  AmiConnectionClosedError,
+  AmiTimeoutError,
+} from '../../src/connection/errors.js';
 import { Keepalive } from '../../src/connection/keepalive.js';
-import { createMessage } from '../../src/connection/serialize.js';
-import { AmiActionError, AmiConnectionClosedError, AmiTimeoutError } from '../../src/errors.js';
+import { createMessage } from '../../src/protocol/serialize.js';
 
 describe('Keepalive', () => {
   afterEach(() => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { AmiActionError, AmiAuthenticationError } from '../../src/connection/errors.js';
 import { md5Key } from '../../src/connection/login.js';
-import { AmiActionError, AmiAuthenticationError } from '../../src/errors.js';
 import { readTrace } from '../support/traces.js';
 import { capturingLogger, cleanUp, connection, pause, rejectionOf, server } from './support.js';
 

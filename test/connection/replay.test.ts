@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import type { AmiList } from '../../src/connection/actionTracker.js';
-import type { AmiMessage } from '../../src/connection/message.js';
-import { AmiActionError, AmiAuthenticationError } from '../../src/errors.js';
+import { AmiActionError, AmiAuthenticationError } from '../../src/connection/errors.js';
+import type { AmiMessage } from '../../src/protocol/message.js';
 import { readTrace } from '../support/traces.js';
 import { ReplayTransport } from './replayTransport.js';
 import { next, type Settled, settle, silent } from './support.js';

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { AmiConnection, type AmiConnectionOptions } from '../../src/connection/AmiConnection.js';
 import type { AmiConnectionEvents } from '../../src/connection/client.js';
-import type { Logger } from '../../src/logger.js';
-import { createLogger } from '../../src/logger.js';
+import type { Logger } from '../../src/connection/logger.js';
+import { createLogger } from '../../src/connection/logger.js';
 import {
   type ScriptedAmiServer,
   type ScriptedAmiServerOptions,

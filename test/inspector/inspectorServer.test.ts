@@ -5,7 +5,7 @@ import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import type { ActorInfo } from '../../src/inspector/actorRegistry.js';
 import { type InspectorHandle, startInspector } from '../../src/inspector/inspectorServer.js';
 import type { StatechartJson, StateNodeJson } from '../../src/inspector/statechartGraph.js';
-import { ivrMachine } from '../../src/machines/ivrMachine.js';
+import { ivrMachine } from '../../src/machines/flows/ivrMachine.js';
 import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
 

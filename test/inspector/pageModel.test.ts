@@ -13,8 +13,8 @@ import {
   renderEvents,
 } from '../../src/inspector/pageModel.js';
 import { statechartGraph } from '../../src/inspector/statechartGraph.js';
-import { channelMachine } from '../../src/machines/channelMachine.js';
-import { ivrMachine } from '../../src/machines/ivrMachine.js';
+import { channelMachine } from '../../src/machines/channel/channelMachine.js';
+import { ivrMachine } from '../../src/machines/flows/ivrMachine.js';
 
 function actor(id: string, overrides: Partial<PageActor> = {}): PageActor {
   return {

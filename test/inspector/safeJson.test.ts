@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
-import { ParsedMessage } from '../../src/connection/parsedMessage.js';
 import { safeJson } from '../../src/inspector/safeJson.js';
+import { ParsedMessage } from '../../src/protocol/parsedMessage.js';
 
 describe('safeJson', () => {
   it('should mask secrets in keys, URLs and AMI messages, and hide class internals', () => {

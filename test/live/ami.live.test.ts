@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
-import type { AmiMessage } from '../../src/connection/message.js';
-import { AmiActionError } from '../../src/errors.js';
+import { AmiActionError } from '../../src/connection/errors.js';
+import type { AmiMessage } from '../../src/protocol/message.js';
 import { liveTarget } from './liveTarget.js';
 
 /**

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serveAgiHello } from '../../examples/agihello.js';
-import type { Call } from '../../src/runtime/Call.js';
+import type { Call } from '../../src/calls/Call.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
 import { liveTarget } from './liveTarget.js';
 

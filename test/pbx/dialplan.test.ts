@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { encodeAgiText } from '../../src/agi/agiEnv.js';
 import { agiWords } from '../../src/pbx/agi/commands.js';
 import { Channel } from '../../src/pbx/channels/Channel.js';
 import { substitute } from '../../src/pbx/dialplan/substitute.js';
 import { soundMs, soundSamples } from '../../src/pbx/sounds.js';
+import { encodeAgiText } from '../../src/protocol/agiEnv.js';
 
 function channel(): Channel {
   const ch = new Channel({

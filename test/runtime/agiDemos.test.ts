@@ -4,9 +4,9 @@ import { serveAgiHello } from '../../examples/agihello.js';
 import { type DtmfDemoResult, serveDtmf } from '../../examples/dtmf.js';
 import { inject, serveEcho } from '../../examples/dtmf-inject.js';
 import { origHello } from '../../examples/orighello.js';
+import type { Call } from '../../src/calls/Call.js';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
-import type { Call } from '../../src/runtime/Call.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
 import { startDtmfInjectionServer } from '../../src/runtime/dtmfInjectionServer.js';
 

@@ -1,9 +1,9 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgiResult } from '../../src/agi/agiResult.js';
+import type { Call } from '../../src/calls/Call.js';
+import type { OriginateError } from '../../src/calls/errors.js';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
-import type { OriginateError } from '../../src/errors.js';
-import type { Call } from '../../src/runtime/Call.js';
+import type { AgiResult } from '../../src/protocol/agiResult.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
 import { ReplayTransport } from '../connection/replayTransport.js';
 

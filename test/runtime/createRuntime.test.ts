@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { channelMachine } from '../../src/machines/channelMachine.js';
+import { channelMachine } from '../../src/machines/channel/channelMachine.js';
 import { createRuntime } from '../../src/runtime/createRuntime.js';
 import type { RuntimeEvents } from '../../src/runtime/runtimeEvents.js';
 import { FakeAmiClient } from '../actors/fakeAmiClient.js';

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMessage } from '../../src/connection/serialize.js';
+import { createMessage } from '../../src/protocol/serialize.js';
 import { createRuntime } from '../../src/runtime/createRuntime.js';
 import { startDtmfInjectionServer } from '../../src/runtime/dtmfInjectionServer.js';
 import { FakeAmiClient } from '../actors/fakeAmiClient.js';

@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AnyActorRef, toPromise } from 'xstate';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
-import { type IvrOutput, ivrMachine } from '../../src/machines/ivrMachine.js';
+import { type IvrOutput, ivrMachine } from '../../src/machines/flows/ivrMachine.js';
 import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
 import { killLeftovers, runTsx } from '../support/spawnTsx.js';

@@ -3,9 +3,9 @@ import type { ActorRefLike } from 'xstate';
 import type { ChannelActorRef } from '../../src/actors/supervisorMachine.js';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import type { Emitter, EventType } from '../../src/connection/emitter.js';
-import type { ChannelContext } from '../../src/machines/channelContext.js';
-import type { ChannelOutput } from '../../src/machines/channelMachine.js';
-import { describeChannel } from '../../src/machines/describeChannel.js';
+import type { ChannelContext } from '../../src/machines/channel/channelContext.js';
+import type { ChannelOutput } from '../../src/machines/channel/channelMachine.js';
+import { describeChannel } from '../../src/machines/channel/describeChannel.js';
 import { ManualClock, type PbxHandle, startPbx } from '../../src/pbx/index.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
 

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeChannel } from '../../src/machines/describeChannel.js';
+import { describeChannel } from '../../src/machines/channel/describeChannel.js';
 import { eventually, footprint, type PbxRig, startPbxRig } from '../runtime/pbxRig.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { AmiMessage } from '../../connection/message.js';
+import type { AmiMessage } from '../../protocol/message.js';
 import type { Fields } from '../events/types.js';
 import type { Pbx } from '../Pbx.js';
 import type { AmiSession } from '../server/AmiSession.js';

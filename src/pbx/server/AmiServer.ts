@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { AmiMessage } from '../../connection/message.js';
+import type { AmiMessage } from '../../protocol/message.js';
 import { ACTION_CLASSES } from '../actions/actionTable.js';
 import { ACTIONS, PRE_LOGIN } from '../actions/index.js';
 import type { ActionContext, ServerControl } from '../actions/types.js';

@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
-import type { AmiMessage } from '../../connection/message.js';
-import { AmiParser } from '../../connection/parser.js';
-import { formatMessage } from '../../connection/serialize.js';
+import type { AmiMessage } from '../../protocol/message.js';
+import { AmiParser } from '../../protocol/parser.js';
+import { formatMessage } from '../../protocol/serialize.js';
 import type { ManagerUser } from '../config/managerConf.js';
 import type { Fields, PbxEvent } from '../events/types.js';
 

@@ -1,7 +1,7 @@
 import net from 'node:net';
-import type { AmiMessage } from '../../../src/connection/message.js';
-import { AmiParser } from '../../../src/connection/parser.js';
-import { formatMessage } from '../../../src/connection/serialize.js';
+import type { AmiMessage } from '../../../src/protocol/message.js';
+import { AmiParser } from '../../../src/protocol/parser.js';
+import { formatMessage } from '../../../src/protocol/serialize.js';
 
 /** A minimal AMI client for PBX tests: sends actions, collects everything the server sends. */
 export interface TestClient {

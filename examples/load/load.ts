@@ -1,0 +1,433 @@
+/**
+ * load: the seed's load demo, "100 virtual hotlines calling 100 virtual agents". Every hotline
+ * phone calls extension 600 (`AGI(agi:async)`) at once; for each call the runtime runs
+ * `hotlineMachine`: answer, take a free agent from the pool actor (`agentPoolMachine`; while none
+ * is free, the caller hears `beep` in a loop and waits in line), `EXEC Dial PJSIP/agent-NNN,10`,
+ * and hang up when the Dial returns. The agent goes back to the pool when its call ends, however it
+ * ends; a busy agent is given back and another one tried.
+ *
+ * On the embedded PBX (default) each hotline talks for `LOAD_TALK_MS` once bridged, then hangs up
+ * (every third call, the agent hangs up instead). Progress is printed every second, then a summary:
+ * calls placed, connected, failed, peak of concurrent bridges, time to connect (p50/p95), agent
+ * utilisation, and what the runtime and the PBX still hold (all zero).
+ *
+ *   npx tsx examples/load/load.ts                                  # 100 hotlines x 100 agents
+ *   npx tsx examples/load/load.ts --hotlines 20 --agents 5 --talk-ms 500
+ *   LOAD_HOTLINES=20 LOAD_AGENTS=5 LOAD_TALK_MS=500 LOAD_BUSY_AGENTS=1 npx tsx examples/load/load.ts
+ *
+ * With `ASTERISK_AMI_URL` it only serves calls to 600 (until Ctrl-C or `LOAD_SECONDS`): the real
+ * PBX then needs PJSIP endpoints `agent-001`... (the agents, dialled) and phones to call 600 from,
+ * which `asterisk-etc/pjsip.conf` does not define (see the note at its end).
+ */
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { type Actor, createActor } from 'xstate';
+import { type PbxHandle, type PhoneConfig, startPbx } from '../../src/pbx/index.js';
+import { createRuntime, type Runtime, type RuntimeStats } from '../../src/runtime/createRuntime.js';
+import { isMain, say } from '../support/backend.js';
+import { agentPoolMachine, poolCounts } from './agentPoolMachine.js';
+import { type HotlineOutput, hotlineFor } from './hotlineMachine.js';
+
+/** The extension the hotlines call (see `asterisk-etc/extensions.conf`). */
+export const HOTLINE_EXTEN = '600';
+
+/** How big the load is and how the simulated people behave. */
+export interface LoadOptions {
+  readonly hotlines: number;
+  readonly agents: number;
+  /** How long a connected call lasts before one side hangs up, in ms. */
+  readonly talkMs: number;
+  /** How long an agent's phone rings before it answers (or says busy), in ms (default 200). */
+  readonly ringMs?: number;
+  /** The last N agents are always busy (exercises "busy agent → try another"; default 0). */
+  readonly busyAgents?: number;
+  /** Every Nth connected call is ended by the agent rather than the hotline (default 3; 0: never). */
+  readonly agentHangsUpEvery?: number;
+  /** Hotlines are placed in this many waves, `waveIntervalMs` apart (default 1: all at once). */
+  readonly waves?: number;
+  readonly waveIntervalMs?: number;
+  /** The runtime's linger after a hang-up (default 200 ms). */
+  readonly lingerMs?: number;
+  /** Gives up (rejects) after this long, in ms (default 60,000). */
+  readonly timeoutMs?: number;
+  /** Called every `progressMs` (default 1,000) with the counts so far. */
+  readonly onProgress?: (progress: LoadProgress) => void;
+  readonly progressMs?: number;
+  /** Sees the runtime, the PBX and the pool before the first call (tests attach observers here). */
+  readonly onStart?: (setup: { runtime: Runtime; pbx: PbxHandle; pool: AgentPool }) => void;
+}
+
+export type AgentPool = Actor<typeof agentPoolMachine>;
+
+/** Where the load stands. */
+export interface LoadProgress {
+  readonly elapsedMs: number;
+  readonly placed: number;
+  /** Hotline calls waiting for an agent (the pool's line). */
+  readonly waiting: number;
+  /** Bridges with a hotline and an agent in them now. */
+  readonly talking: number;
+  /** Hotline calls whose call logic finished. */
+  readonly finished: number;
+}
+
+/** Percentiles of a list of durations, in ms. */
+export interface Percentiles {
+  readonly p50: number;
+  readonly p95: number;
+  readonly max: number;
+}
+
+/** What a load run reports. */
+export interface LoadSummary {
+  readonly placed: number;
+  readonly connected: number;
+  /** No agent could be reached (every one tried was busy...). */
+  readonly failed: number;
+  /** The hotline hung up (or its AGI failed) before it was connected. */
+  readonly abandoned: number;
+  /** Connections per hotline phone (each should be 1). */
+  readonly connectionsPerHotline: Readonly<Record<string, number>>;
+  readonly dialAttempts: number;
+  /** Dials that did not reach the agent, by `DIALSTATUS` (`BUSY`...). */
+  readonly dialFailures: Readonly<Record<string, number>>;
+  readonly maxConcurrentBridges: number;
+  /** Times an agent entered a bridge while one of its channels was still in another (must be 0). */
+  readonly agentOverlaps: number;
+  /** From the hotline's channel appearing to its bridge with an agent. */
+  readonly timeToConnectMs: Percentiles;
+  /** Time agents spent bridged over agents × the run's duration (0..1). */
+  readonly utilisation: number;
+  readonly durationMs: number;
+  /** The runtime's counters once every call is gone (all 0). */
+  readonly stats: RuntimeStats;
+  /** PBX channels left (0). */
+  readonly pbxChannels: number;
+  /** The pool at the end: every agent free, nobody waiting. */
+  readonly pool: { free: number; busy: number; waiting: number };
+}
+
+const silent = pino({ level: 'silent' });
+const pad = (n: number) => String(n).padStart(3, '0');
+/** `agent-007` from `PJSIP/agent-007-0000001a`. */
+const phoneOf = (channel: string) => channel.replace(/^PJSIP\//, '').replace(/-[0-9a-f]{8}$/, '');
+
+/** The agents' and hotlines' phone names. */
+export function loadPhones(options: Pick<LoadOptions, 'hotlines' | 'agents' | 'busyAgents'>): {
+  agents: string[];
+  hotlines: string[];
+} {
+  return {
+    agents: Array.from({ length: options.agents }, (_, i) => `agent-${pad(i + 1)}`),
+    hotlines: Array.from({ length: options.hotlines }, (_, i) => `hotline-${pad(i + 1)}`),
+  };
+}
+
+/** Nearest-rank percentile of sorted values. */
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+/**
+ * Runs the load on a fresh embedded PBX (real time): hotline phones call 600, the runtime connects
+ * each to a free agent, each connected call lasts `talkMs`. Resolves with the summary once every
+ * call is over and the runtime holds nothing; everything it started is stopped.
+ *
+ * @example
+ * const summary = await runLoad({ hotlines: 20, agents: 5, talkMs: 500 });
+ * console.log(summary.connected, summary.timeToConnectMs.p95);
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
+  const { agents, hotlines } = loadPhones(options);
+  const busy = new Set(agents.slice(agents.length - (options.busyAgents ?? 0)));
+  const ringMs = options.ringMs ?? 200;
+  const phones: PhoneConfig[] = [
+    ...hotlines.map((name) => ({ name, callerIdName: name })),
+    ...agents.map(
+      (name): PhoneConfig => ({ name, ringMs, behaviour: busy.has(name) ? 'busy' : 'answer' }),
+    ),
+  ];
+  const pbx = await startPbx({ port: 0, phones });
+  const runtime = createRuntime({
+    url: pbx.url.replace('ami://', 'ami://manager:secret@'),
+    logger: silent,
+    lingerMs: options.lingerMs ?? 200,
+  });
+  const pool = createActor(agentPoolMachine, { input: { agents } }).start();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  const later = (ms: number, fn: () => void) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      fn();
+    }, ms);
+    timers.add(timer);
+  };
+  let progress: ReturnType<typeof setInterval> | undefined;
+  try {
+    const started = performance.now();
+    const appearedAt = new Map<string, number>(); // hotline uniqueid → when its channel appeared
+    const outputs = new Map<string, HotlineOutput>();
+    const connectMs: number[] = [];
+    const connectionsPerHotline: Record<string, number> = Object.fromEntries(
+      hotlines.map((h) => [h, 0]),
+    );
+    const names = new Map<string, string>(); // uniqueid → channel name
+    const bridges = new Map<string, readonly string[]>();
+    const agentIn = new Map<string, string>(); // agent phone → the bridge its channel is in
+    const agentSince = new Map<string, number>();
+    let agentTimeMs = 0;
+    let talking = 0;
+    let maxConcurrentBridges = 0;
+    let agentOverlaps = 0;
+    let connections = 0;
+    let errors = 0;
+    let lastLeave = started;
+
+    runtime.bus.on('error', () => {
+      errors += 1;
+    });
+    runtime.bus.on('channel', ({ uniqueid, ref }) => {
+      const name = ref.getSnapshot().context.name;
+      names.set(uniqueid, name);
+      if (name.startsWith('PJSIP/hotline-')) appearedAt.set(uniqueid, performance.now());
+    });
+    runtime.bus.on('removed', ({ uniqueid }) => names.delete(uniqueid));
+    runtime.bus.on('channelState', ({ uniqueid, name, state, previous }) => {
+      if (!name.startsWith('PJSIP/hotline-') || !state.includes('inAgi')) return;
+      if (previous.includes('inAgi')) return;
+      // The runtime starts the call's flow right after announcing the state that matched.
+      queueMicrotask(() => {
+        const flow = runtime.flow(uniqueid);
+        flow?.subscribe({
+          complete: () => outputs.set(uniqueid, flow.getSnapshot().output as HotlineOutput),
+          error: () => {},
+        });
+      });
+    });
+    runtime.bus.on('bridge', ({ action, bridgeId, uniqueid, members }) => {
+      const before = bridges.get(bridgeId) ?? [];
+      if (action === 'destroy') bridges.delete(bridgeId);
+      else bridges.set(bridgeId, members);
+      const name = uniqueid === undefined ? '' : (names.get(uniqueid) ?? '');
+      const now = performance.now();
+      if (action === 'enter' && name.startsWith('PJSIP/agent-')) {
+        const agent = phoneOf(name);
+        if (agentIn.has(agent)) agentOverlaps += 1;
+        agentIn.set(agent, bridgeId);
+        agentSince.set(agent, now);
+      }
+      if (action === 'leave' && name.startsWith('PJSIP/agent-')) {
+        const agent = phoneOf(name);
+        if (agentIn.get(agent) === bridgeId) {
+          agentIn.delete(agent);
+          agentTimeMs += now - (agentSince.get(agent) ?? now);
+          lastLeave = now;
+        }
+      }
+      if (action === 'enter' && members.length === 2 && before.length < 2) {
+        talking += 1;
+        maxConcurrentBridges = Math.max(maxConcurrentBridges, talking);
+        const memberNames = members.map((id) => names.get(id) ?? '');
+        const hotlineId = members.find((id) => names.get(id)?.startsWith('PJSIP/hotline-'));
+        const agentChannel = memberNames.find((n) => n.startsWith('PJSIP/agent-'));
+        if (hotlineId === undefined || agentChannel === undefined) return;
+        const hotlineChannel = names.get(hotlineId) ?? '';
+        connections += 1;
+        connectionsPerHotline[phoneOf(hotlineChannel)] =
+          (connectionsPerHotline[phoneOf(hotlineChannel)] ?? 0) + 1;
+        connectMs.push(now - (appearedAt.get(hotlineId) ?? now));
+        const every = options.agentHangsUpEvery ?? 3;
+        const byAgent = every > 0 && connections % every === 0;
+        later(options.talkMs, () => pbx.hangup(byAgent ? agentChannel : hotlineChannel));
+      }
+      if (action === 'leave' && before.length === 2 && members.length < 2) talking -= 1;
+    });
+    options.onStart?.({ runtime, pbx, pool });
+    runtime.handle(
+      { exten: HOTLINE_EXTEN, inAgi: true },
+      hotlineFor(pool, { dialTimeoutSeconds: 10 }),
+    );
+    await runtime.ready();
+
+    const current = (): LoadProgress => ({
+      elapsedMs: performance.now() - started,
+      placed: appearedAt.size,
+      waiting: pool.getSnapshot().context.waiting.length,
+      talking,
+      finished: outputs.size,
+    });
+    if (options.onProgress) {
+      const report = options.onProgress;
+      progress = setInterval(() => report(current()), options.progressMs ?? 1000);
+    }
+    const waves = Math.max(1, options.waves ?? 1);
+    const perWave = Math.ceil(hotlines.length / waves);
+    for (let wave = 0; wave < waves; wave++) {
+      const place = () => {
+        for (const hotline of hotlines.slice(wave * perWave, (wave + 1) * perWave))
+          pbx.phoneCall(hotline, HOTLINE_EXTEN);
+      };
+      if (wave === 0) place();
+      else later(wave * (options.waveIntervalMs ?? 1000), place);
+    }
+
+    const deadline = started + (options.timeoutMs ?? 60_000);
+    const until = async (probe: () => boolean, what: string) => {
+      while (!probe()) {
+        if (performance.now() > deadline) {
+          const at = current();
+          throw new Error(
+            `load: timed out waiting for ${what} (placed ${at.placed}, finished ${at.finished}, waiting ${at.waiting}, talking ${at.talking}, errors ${errors})`,
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    };
+    await until(() => outputs.size === hotlines.length, 'every hotline call to finish');
+    const durationMs = Math.max(lastLeave, started) - started;
+    await until(() => pbx.channels().length === 0, 'every PBX channel to hang up');
+    const zero = (s: RuntimeStats) => Object.values(s).every((v) => v === 0);
+    await until(() => zero(runtime.stats()), 'the runtime to let go of every call');
+
+    const outcomes = [...outputs.values()];
+    const count = (outcome: HotlineOutput['outcome']) =>
+      outcomes.filter((o) => o.outcome === outcome).length;
+    const dialFailures: Record<string, number> = {};
+    for (const o of outcomes)
+      for (const status of o.dialStatuses)
+        if (status !== 'ANSWER') dialFailures[status] = (dialFailures[status] ?? 0) + 1;
+    const sorted = [...connectMs].sort((a, b) => a - b);
+    return {
+      placed: appearedAt.size,
+      connected: count('connected'),
+      failed: count('failed'),
+      abandoned: count('abandoned'),
+      connectionsPerHotline,
+      dialAttempts: outcomes.reduce((sum, o) => sum + o.tried.length, 0),
+      dialFailures,
+      maxConcurrentBridges,
+      agentOverlaps,
+      timeToConnectMs: {
+        p50: percentile(sorted, 50),
+        p95: percentile(sorted, 95),
+        max: sorted.at(-1) ?? 0,
+      },
+      utilisation: durationMs > 0 ? agentTimeMs / (agents.length * durationMs) : 0,
+      durationMs,
+      stats: runtime.stats(),
+      pbxChannels: pbx.channels().length,
+      pool: poolCounts(pool.getSnapshot().context),
+    };
+  } finally {
+    if (progress) clearInterval(progress);
+    for (const timer of timers) clearTimeout(timer);
+    pool.stop();
+    await runtime.close();
+    await pbx.stop();
+  }
+}
+
+/** The summary as printed lines. */
+export function formatSummary(options: LoadOptions, summary: LoadSummary): string[] {
+  const ms = (n: number) => `${n.toFixed(0)} ms`;
+  const failures = Object.entries(summary.dialFailures)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
+  const s = summary.stats;
+  return [
+    `load: ${options.hotlines} hotlines x ${options.agents} agents, talk ${options.talkMs} ms`,
+    `  calls placed:      ${summary.placed}`,
+    `  connected:         ${summary.connected}`,
+    `  failed:            ${summary.failed + summary.abandoned} (${summary.failed} no agent reached, ${summary.abandoned} hung up first)`,
+    `  dial attempts:     ${summary.dialAttempts}${failures ? ` (${failures})` : ''}`,
+    `  max concurrent bridges: ${summary.maxConcurrentBridges}`,
+    `  agent overlaps:    ${summary.agentOverlaps}`,
+    `  time to connect:   p50 ${ms(summary.timeToConnectMs.p50)}, p95 ${ms(summary.timeToConnectMs.p95)}, max ${ms(summary.timeToConnectMs.max)}`,
+    `  agent utilisation: ${(summary.utilisation * 100).toFixed(1)}% over ${(summary.durationMs / 1000).toFixed(2)} s`,
+    `  runtime at the end: channels ${s.channels}, calls ${s.calls}, flows ${s.flows}, agiCommands ${s.agiCommands}, originates ${s.originates}`,
+    `  pbx channels at the end: ${summary.pbxChannels}`,
+    `  pool at the end: ${summary.pool.free} free, ${summary.pool.busy} busy, ${summary.pool.waiting} waiting`,
+  ];
+}
+
+/** Settings from flags, then `LOAD_*` variables, then the defaults (100 x 100, 1 s of talk). */
+export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): LoadOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      hotlines: { type: 'string' },
+      agents: { type: 'string' },
+      'talk-ms': { type: 'string' },
+      'ring-ms': { type: 'string' },
+      'busy-agents': { type: 'string' },
+      waves: { type: 'string' },
+    },
+  });
+  const num = (flag: string | undefined, variable: string | undefined, fallback: number) => {
+    const text = flag ?? variable;
+    const value = text === undefined || text === '' ? fallback : Number(text);
+    if (!Number.isInteger(value) || value < 0) throw new TypeError(`not a count: ${text}`);
+    return value;
+  };
+  return {
+    hotlines: num(values.hotlines, env.LOAD_HOTLINES, 100),
+    agents: num(values.agents, env.LOAD_AGENTS, 100),
+    talkMs: num(values['talk-ms'], env.LOAD_TALK_MS, 1000),
+    ringMs: num(values['ring-ms'], env.LOAD_RING_MS, 200),
+    busyAgents: num(values['busy-agents'], env.LOAD_BUSY_AGENTS, 0),
+    waves: num(values.waves, env.LOAD_WAVES, 1),
+  };
+}
+
+/** On a real Asterisk: serve calls to 600 with a pool of `agent-NNN` endpoints, until stopped. */
+async function serveRealPbx(url: string, settings: LoadOptions): Promise<void> {
+  const started = Date.now();
+  const { agents } = loadPhones(settings);
+  say(started, `serving calls to ${HOTLINE_EXTEN} with ${agents.length} agents`);
+  say(started, 'the PBX needs: asterisk-etc/extensions.conf (extension 600 runs AGI(agi:async)),');
+  say(
+    started,
+    `  PJSIP endpoints ${agents[0]}..${agents.at(-1)} (the agents, dialled as PJSIP/<name>), and`,
+  );
+  say(
+    started,
+    '  phones that call 600 (the hotlines); asterisk-etc/pjsip.conf defines none of them.',
+  );
+  const runtime = createRuntime({ url });
+  const pool = createActor(agentPoolMachine, { input: { agents } }).start();
+  pool.on('assigned', ({ id, agent }) => say(started, `${id} gets ${agent}`));
+  pool.on('released', ({ id, agent }) => say(started, `${agent} is free again (after ${id})`));
+  runtime.handle({ exten: HOTLINE_EXTEN, inAgi: true }, hotlineFor(pool));
+  await runtime.ready();
+  const stop = async () => {
+    pool.stop();
+    await runtime.close();
+  };
+  const seconds = Number(process.env.LOAD_SECONDS ?? 0);
+  if (seconds > 0) setTimeout(() => void stop(), seconds * 1000);
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+}
+
+if (isMain(import.meta.url)) {
+  const settings = loadSettings(process.argv.slice(2), process.env);
+  const external = process.env.ASTERISK_AMI_URL;
+  if (external) {
+    await serveRealPbx(external, settings);
+  } else {
+    const started = Date.now();
+    say(
+      started,
+      `${settings.hotlines} hotlines call ${HOTLINE_EXTEN}; ${settings.agents} agents (${settings.busyAgents} busy) on the embedded PBX`,
+    );
+    const summary = await runLoad({
+      ...settings,
+      onProgress: (p) =>
+        say(
+          started,
+          `placed ${p.placed}, waiting ${p.waiting}, talking ${p.talking}, finished ${p.finished}`,
+        ),
+    });
+    for (const line of formatSummary(settings, summary)) console.log(line);
+  }
+}

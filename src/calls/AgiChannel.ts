@@ -1,0 +1,197 @@
+import { formatAgiCommand } from '../protocol/agiCommand.js';
+import { type AgiResult, digitFromResult } from '../protocol/agiResult.js';
+import { AgiError, AgiNotInAgiError } from '../protocol/errors.js';
+import type { AgiCommandOptions, AgiCommandTracker } from './agiCommandTracker.js';
+
+/** What an {@link AgiChannel} needs to know about its channel, read at each command. */
+export interface AgiChannelTarget {
+  /** The channel's current name (it changes on `Rename`). */
+  channel(): string;
+  readonly uniqueid: string;
+  /** Whether the channel is between `AsyncAGIStart` and `AsyncAGIEnd` right now. */
+  inAgi(): boolean;
+}
+
+/** The outcome of a playback that digits may interrupt. */
+export interface PlaybackResult {
+  /** The key that stopped it, if any. */
+  digit?: string;
+  /** Sample offset where playback stopped (8,000 a second for the core sounds). */
+  endpos?: number;
+}
+
+/** The outcome of `GET DATA`. */
+export interface GetDataResult {
+  /** The keys pressed, as characters (`'12345'`); `''` when none. */
+  digits: string;
+  /** True when the caller stopped typing before `maxDigits` and the timeout ended the input. */
+  timedOut: boolean;
+}
+
+/**
+ * The AGI commands of one channel in AsyncAGI, as typed methods. Commands on one channel run one
+ * after the other, in call order (Asterisk runs them in order anyway; queuing here keeps a failed
+ * command from racing the next); commands on different channels run concurrently.
+ *
+ * @example
+ * await call.answer();
+ * const { digits } = await call.getData('beep', 8000, 5);
+ * await call.sayDigits(digits);
+ * await call.hangup();
+ */
+export class AgiChannel {
+  private queue: Promise<unknown> = Promise.resolve();
+  private running = 0;
+
+  constructor(
+    private readonly target: AgiChannelTarget,
+    private readonly tracker: AgiCommandTracker,
+  ) {}
+
+  /**
+   * Runs a raw AGI command line (quote arguments with {@link formatAgiCommand}). Fails at once with
+   * `AgiNotInAgiError` when the channel is not in AsyncAGI.
+   */
+  command(line: string, options?: AgiCommandOptions): Promise<AgiResult> {
+    // Made on the caller's stack: the command may only run after the ones queued before it.
+    const origin = new Error(line);
+    const run = (): Promise<AgiResult> => {
+      if (!this.target.inAgi()) {
+        return Promise.reject(
+          new AgiNotInAgiError(`${line}: ${this.target.channel()} is not in AsyncAGI`, 0),
+        );
+      }
+      return this.tracker.run(
+        { channel: this.target.channel(), uniqueid: this.target.uniqueid },
+        line,
+        options,
+        origin,
+      );
+    };
+    // Checked now as well, so that a call on a channel outside AGI fails without waiting its turn.
+    if (!this.target.inAgi()) return run();
+    // Sent at once when nothing is queued: an action issued right after (a PlayDTMF answering a
+    // WAIT FOR DIGIT) must reach Asterisk after the command, not before it.
+    const next = this.running === 0 ? run() : this.queue.then(run, run);
+    this.running += 1;
+    const done = (): void => {
+      this.running -= 1;
+    };
+    this.queue = next.then(done, done);
+    return next;
+  }
+
+  /** `ANSWER`. */
+  async answer(): Promise<void> {
+    expectSuccess(await this.command('ANSWER'), 'ANSWER');
+  }
+
+  /** `HANGUP` (this channel). The AGI session ends with it. */
+  async hangup(): Promise<void> {
+    await this.command('HANGUP');
+  }
+
+  /** `STREAM FILE`: plays a sound; a key in `escapeDigits` stops it and is returned. */
+  async streamFile(file: string, escapeDigits = '', offset?: number): Promise<PlaybackResult> {
+    const args: Array<string | number> = [file, escapeDigits];
+    if (offset !== undefined) args.push(offset);
+    const result = await this.command(formatAgiCommand('STREAM FILE', ...args), MEDIA);
+    return playbackOutcome(result, 'STREAM FILE');
+  }
+
+  /** `EXEC Playback`: plays one or more sounds (`&`-joined), not interruptible. */
+  async playback(...files: string[]): Promise<void> {
+    expectSuccess(await this.exec('Playback', files.join('&')), 'Playback');
+  }
+
+  /**
+   * `EXEC Background`: plays sounds while the dialplan listens for an extension. Over AsyncAGI the
+   * digits stay in the channel's buffer, so follow it with {@link AgiChannel.waitForDigit} or use
+   * {@link AgiChannel.streamFile} with escape digits to get the key back directly.
+   */
+  async background(...files: string[]): Promise<void> {
+    expectSuccess(await this.exec('Background', files.join('&')), 'Background');
+  }
+
+  /** `GET DATA`: plays `prompt`, then collects up to `maxDigits` keys (`#` ends early). */
+  async getData(prompt: string, timeoutMs?: number, maxDigits?: number): Promise<GetDataResult> {
+    const args: Array<string | number> = [prompt];
+    if (timeoutMs !== undefined) args.push(timeoutMs);
+    if (maxDigits !== undefined) args.push(maxDigits);
+    const result = await this.command(formatAgiCommand('GET DATA', ...args), {
+      timeoutMs: agiTimeout(timeoutMs, maxDigits),
+    });
+    if (result.result === '-1') throw new AgiError('GET DATA failed (hangup?)', 200, result.raw);
+    return { digits: result.result, timedOut: result.data === 'timeout' };
+  }
+
+  /** `WAIT FOR DIGIT`: the key pressed within `timeoutMs` (`-1` waits forever), or undefined. */
+  async waitForDigit(timeoutMs: number): Promise<string | undefined> {
+    const result = await this.command(formatAgiCommand('WAIT FOR DIGIT', timeoutMs), {
+      timeoutMs: timeoutMs < 0 ? MEDIA.timeoutMs : timeoutMs + 10_000,
+    });
+    if (result.result === '-1')
+      throw new AgiError('WAIT FOR DIGIT failed (hangup?)', 200, result.raw);
+    return digitFromResult(result.result);
+  }
+
+  /** `SAY DIGITS`: speaks each digit; a key in `escapeDigits` interrupts and is returned. */
+  async sayDigits(digits: string, escapeDigits = ''): Promise<string | undefined> {
+    const result = await this.command(formatAgiCommand('SAY DIGITS', digits, escapeDigits), MEDIA);
+    return playbackOutcome(result, 'SAY DIGITS').digit;
+  }
+
+  /** `SAY NUMBER`: speaks a number; a key in `escapeDigits` interrupts and is returned. */
+  async sayNumber(value: number, escapeDigits = ''): Promise<string | undefined> {
+    const result = await this.command(formatAgiCommand('SAY NUMBER', value, escapeDigits), MEDIA);
+    return playbackOutcome(result, 'SAY NUMBER').digit;
+  }
+
+  /** `SET VARIABLE`. */
+  async setVariable(name: string, value: string): Promise<void> {
+    expectSuccess(
+      await this.command(formatAgiCommand('SET VARIABLE', name, value)),
+      'SET VARIABLE',
+    );
+  }
+
+  /** `GET VARIABLE`: the value, or undefined when the variable is not set. */
+  async getVariable(name: string): Promise<string | undefined> {
+    const result = await this.command(formatAgiCommand('GET VARIABLE', name));
+    return result.result === '1' ? (result.data ?? '') : undefined;
+  }
+
+  /** `EXEC <app> <args>`: runs a dialplan application (e.g. `Dial`) and returns its result. */
+  exec(application: string, args = ''): Promise<AgiResult> {
+    return this.command(formatAgiCommand('EXEC', application, args), MEDIA);
+  }
+
+  /** `ASYNCAGI BREAK`: leaves AsyncAGI; the dialplan continues after `AGI(agi:async)`. */
+  async break(): Promise<void> {
+    await this.command('ASYNCAGI BREAK');
+  }
+}
+
+/**
+ * Commands that play media or run applications (a `Dial` can last an hour) wait this long for their
+ * result; hang-ups and the end of AGI still end the wait at once.
+ */
+const MEDIA: AgiCommandOptions = { timeoutMs: 4 * 3600_000 };
+
+function expectSuccess(result: AgiResult, what: string): void {
+  if (result.result === '-1') throw new AgiError(`${what} failed`, 200, result.raw);
+}
+
+function playbackOutcome(result: AgiResult, what: string): PlaybackResult {
+  if (result.result === '-1') throw new AgiError(`${what} failed (hangup?)`, 200, result.raw);
+  const outcome: PlaybackResult = {};
+  const digit = digitFromResult(result.result);
+  if (digit !== undefined) outcome.digit = digit;
+  if (result.endpos !== undefined) outcome.endpos = result.endpos;
+  return outcome;
+}
+
+/** GET DATA may take its prompt plus a timeout per digit: wait long enough for Asterisk's answer. */
+function agiTimeout(timeoutMs: number | undefined, maxDigits: number | undefined): number {
+  return 60_000 + (timeoutMs ?? 6_000) * Math.max(1, maxDigits ?? 1);
+}

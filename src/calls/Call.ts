@@ -1,0 +1,249 @@
+import { createActor, type SnapshotFrom, type Subscription } from 'xstate';
+import type { ChannelActorRef } from '../actors/channelRouter.js';
+import type { AmiClient } from '../connection/client.js';
+import type { ChannelContext } from '../machines/channel/channelContext.js';
+import type { ChannelOutput, channelMachine } from '../machines/channel/channelMachine.js';
+import { describeChannel } from '../machines/channel/describeChannel.js';
+import type { AmiMessage } from '../protocol/message.js';
+import { AgiChannel } from './AgiChannel.js';
+import type { AgiCommandTracker } from './agiCommandTracker.js';
+import {
+  type CollectDigitsInput,
+  type CollectDigitsOutput,
+  collectDigitsMachine,
+} from './collectDigitsMachine.js';
+
+type ChannelSnapshot = SnapshotFrom<typeof channelMachine>;
+
+/** Whether a channel snapshot is between `AsyncAGIStart` and `AsyncAGIEnd`. */
+export function isInAgi(snapshot: ChannelSnapshot): boolean {
+  return snapshot.status === 'active' && snapshot.matches({ live: { agi: 'inAgi' } });
+}
+
+/**
+ * One live channel, as an application drives it: the channel actor (its statechart, for state
+ * and inspection) plus the commands a call needs. AGI commands (`answer`, `streamFile`, `getData`...,
+ * inherited from {@link AgiChannel}) need the channel in AsyncAGI and run in order; `hangup`,
+ * `playDtmf` and `setVariable` work in any state (over AMI when not in AGI).
+ *
+ * @example
+ * runtime.handle({ exten: '403', inAgi: true }, async (call) => {
+ *   await call.answer();
+ *   await call.streamFile('hello-world');
+ *   await call.hangup();
+ * });
+ */
+export class Call extends AgiChannel {
+  constructor(
+    /** The channel's statechart actor. */
+    readonly actor: ChannelActorRef,
+    private readonly client: Pick<AmiClient, 'action'>,
+    tracker: AgiCommandTracker,
+    /** Finds the Call of another channel (for {@link Call.peer}). */
+    private readonly lookup: (uniqueid: string) => Call | undefined = () => undefined,
+  ) {
+    const uniqueid = actor.getSnapshot().context.uniqueid;
+    super(
+      {
+        uniqueid,
+        channel: () => actor.getSnapshot().context.name,
+        inAgi: () => isInAgi(actor.getSnapshot()),
+      },
+      tracker,
+    );
+    this.uniqueid = uniqueid;
+  }
+
+  /** The channel's Uniqueid (stable for its whole life). */
+  readonly uniqueid: string;
+
+  /** The channel's current name (`Rename` changes it). */
+  get name(): string {
+    return this.actor.getSnapshot().context.name;
+  }
+
+  /** Everything the channel statechart knows (caller ID, variables, dialplan, AGI env, DTMF...). */
+  get context(): ChannelContext {
+    return this.actor.getSnapshot().context;
+  }
+
+  /** A short state label: `ringing`, `answered+inAgi`, `answered+bridged`, `hungUp`... */
+  get state(): string {
+    return describeChannel(this.actor.getSnapshot());
+  }
+
+  /** Whether the channel is in AsyncAGI now (AGI commands can be sent). */
+  get inAgi(): boolean {
+    return isInAgi(this.actor.getSnapshot());
+  }
+
+  /** For one half of a Local channel pair (`;1`/`;2`), the other half, once Asterisk paired them. */
+  get peer(): Call | undefined {
+    const peer = this.context.localPeer;
+    return peer === undefined ? undefined : this.lookup(peer);
+  }
+
+  /** Whether the channel has hung up. */
+  get hungUp(): boolean {
+    return this.actor.getSnapshot().status !== 'active';
+  }
+
+  /**
+   * Hangs the channel up: with AGI `HANGUP` while in AGI (so queued commands stay in order), with
+   * the AMI `Hangup` action otherwise. Resolves once Asterisk accepted the request.
+   */
+  override async hangup(cause?: number): Promise<void> {
+    if (this.hungUp) return;
+    if (this.inAgi && cause === undefined) {
+      await super.hangup();
+      return;
+    }
+    await this.client.action('Hangup', {
+      Channel: this.name,
+      ...(cause === undefined ? {} : { Cause: String(cause) }),
+    });
+  }
+
+  /**
+   * Plays a DTMF digit on the channel (AMI `PlayDTMF`); `receive: true` makes Asterisk treat it as
+   * received from the far end (what `collectDigits` and AGI `WAIT FOR DIGIT` hear).
+   */
+  async playDtmf(
+    digit: string,
+    options: { receive?: boolean; durationMs?: number } = {},
+  ): Promise<AmiMessage> {
+    return this.client.action('PlayDTMF', {
+      Channel: this.name,
+      Digit: digit,
+      ...(options.durationMs === undefined ? {} : { Duration: String(options.durationMs) }),
+      ...(options.receive ? { Receive: 'true' } : {}),
+    });
+  }
+
+  /** Sets a channel variable over AMI (`Setvar`): works whether or not the channel is in AGI. */
+  async setChannelVariable(name: string, value: string): Promise<void> {
+    await this.client.action('Setvar', { Channel: this.name, Variable: name, Value: value });
+  }
+
+  /**
+   * Collects the digits the caller presses from now on, as Asterisk reports them (`DTMFEnd`,
+   * `Direction: Received`), with {@link collectDigitsMachine}: up to `max`, a terminator key, a
+   * timeout for the first key and one between keys. Resolves with the digits and why collection
+   * ended; a hang-up ends it with what was collected so far.
+   *
+   * @example
+   * const { digits, reason } = await call.collectDigits({ max: 5, timeoutMs: 8000, terminator: '#' });
+   */
+  collectDigits(options: CollectDigitsInput): Promise<CollectDigitsOutput> {
+    return new Promise((resolve) => {
+      const collector = createActor(collectDigitsMachine, { input: options });
+      let keys: Subscription | undefined;
+      collector.subscribe({
+        complete: () => {
+          keys?.unsubscribe();
+          resolve(collector.getSnapshot().output!);
+        },
+      });
+      collector.start();
+      if (collector.getSnapshot().status !== 'active') return;
+      keys = this.watchKeys(
+        (digit) => collector.send({ type: 'DIGIT', digit }),
+        () => collector.send({ type: 'HANGUP' }),
+      );
+      // Already hung up: collection ended inside watchKeys, before `keys` was set.
+      if (collector.getSnapshot().status !== 'active') keys.unsubscribe();
+    });
+  }
+
+  /**
+   * The digits the caller presses from now on (`DTMFEnd`, `Direction: Received`), in order, as an
+   * async iterator that ends when the call hangs up. Unlike AGI `WAIT FOR DIGIT`, no key is lost
+   * while another command (a prompt) runs: keys wait in the iterator until read.
+   *
+   * @example
+   * for await (const digit of call.digits()) {
+   *   if (digit === '#') break;
+   *   await call.sayDigits(digit);
+   * }
+   */
+  digits(): AsyncIterableIterator<string> {
+    const queue: string[] = [];
+    let wake: (() => void) | undefined;
+    let ended = false;
+    const subscription = this.watchKeys(
+      (digit) => {
+        queue.push(digit);
+        wake?.();
+      },
+      () => {
+        ended = true;
+        wake?.();
+      },
+    );
+    const finish = (): IteratorResult<string> => {
+      subscription.unsubscribe();
+      ended = true;
+      return { done: true, value: undefined };
+    };
+    const iterator: AsyncIterableIterator<string> = {
+      next: async () => {
+        while (queue.length === 0 && !ended) await new Promise<void>((resolve) => (wake = resolve));
+        const digit = queue.shift();
+        return digit === undefined ? finish() : { done: false, value: digit };
+      },
+      return: async () => finish(),
+      [Symbol.asyncIterator]: () => iterator,
+    };
+    return iterator;
+  }
+
+  /**
+   * Calls `onKey` with each key received from now on (the keys the channel's `dtmf` gains), and
+   * `onEnd` once when the channel hangs up (at once if it already has).
+   */
+  private watchKeys(onKey: (digit: string) => void, onEnd: () => void): Subscription {
+    let last = this.actor.getSnapshot().context.dtmf;
+    let ended = false;
+    const feed = (snapshot: ChannelSnapshot): void => {
+      const dtmf = snapshot.context.dtmf;
+      if (dtmf !== last) {
+        // One context update per event, so at most one new key unless the string grew by more;
+        // once `dtmf` is trimmed to its last MAX_DTMF keys, its length stops growing.
+        const fresh = dtmf.length > last.length ? dtmf.slice(last.length) : dtmf.slice(-1);
+        last = dtmf;
+        for (const digit of fresh) onKey(digit);
+      }
+      if (snapshot.status !== 'active' && !ended) {
+        ended = true;
+        onEnd();
+      }
+    };
+    const subscription = this.actor.subscribe({
+      next: feed,
+      complete: () => feed(this.actor.getSnapshot()),
+      error: () => {},
+    });
+    feed(this.actor.getSnapshot());
+    return subscription;
+  }
+
+  /** Resolves with the channel's hang-up (cause, cause text) once it hangs up. */
+  waitForHangup(): Promise<ChannelOutput> {
+    return new Promise((resolve) => {
+      const done = (): boolean => {
+        const snapshot = this.actor.getSnapshot();
+        if (snapshot.status === 'active') return false;
+        resolve(snapshot.output!);
+        return true;
+      };
+      if (done()) return;
+      const subscription = this.actor.subscribe({
+        complete: () => {
+          subscription.unsubscribe();
+          done();
+        },
+        error: () => {},
+      });
+    });
+  }
+}

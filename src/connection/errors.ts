@@ -1,0 +1,40 @@
+import { AmiError } from '../protocol/errors.js';
+import type { AmiMessage } from '../protocol/message.js';
+
+/** Asterisk answered an action with `Response: Error`; the response is kept whole. */
+export class AmiActionError extends AmiError {
+  override name = 'AmiActionError';
+  constructor(
+    readonly action: string,
+    readonly response: AmiMessage,
+    options?: { cause?: unknown },
+  ) {
+    super(`${action} failed: ${response.get('Message') ?? 'Response: Error'}`, options);
+  }
+}
+
+/** An action got no (complete) answer in time. Created at send time so its stack names the caller. */
+export class AmiTimeoutError extends AmiError {
+  override name = 'AmiTimeoutError';
+  constructor(
+    readonly action: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${action} got no answer within ${timeoutMs} ms`);
+  }
+}
+
+/** The connection closed (or was never open) while the action was pending. */
+export class AmiConnectionClosedError extends AmiError {
+  override name = 'AmiConnectionClosedError';
+}
+
+/** Login was refused (wrong secret, unknown user, failed MD5 challenge). Not retried. */
+export class AmiAuthenticationError extends AmiError {
+  override name = 'AmiAuthenticationError';
+}
+
+/** A list action produced more items than the configured cap; the partial list is dropped. */
+export class AmiListTooLongError extends AmiError {
+  override name = 'AmiListTooLongError';
+}

@@ -1,0 +1,85 @@
+import type { AmiMessage } from '../../protocol/message.js';
+
+/**
+ * An AMI event delivered to a channel statechart: the event name becomes the event type
+ * (`Event: Newstate` is `ami.Newstate`), so transitions are looked up by name instead of by guards.
+ *
+ * `members` is filled by the supervisor on `BridgeEnter`/`BridgeLeave`: the Uniqueids in the bridge
+ * once the event is applied (a `BridgeEnter` does not list who was already there).
+ */
+export interface ChannelAmiEvent {
+  readonly type: `ami.${string}`;
+  readonly message: AmiMessage;
+  readonly members?: readonly string[];
+}
+
+/** A `CoreShowChannel` (or `Status`) list item: the channel as it is now, after a (re)connect. */
+export interface ChannelSyncEvent {
+  readonly type: 'sync';
+  readonly message: AmiMessage;
+  /** Everyone in the channel's bridge, from the same list. */
+  readonly members?: readonly string[];
+}
+
+/** The channel disappeared while we were not listening (gone after a reconnect's resync). */
+export interface ChannelLostEvent {
+  readonly type: 'lost';
+}
+
+/** Requests from the application, carried out by the named PBX actions (see `channelMachine`). */
+export type ChannelCommandEvent =
+  | { readonly type: 'hangup'; readonly cause?: number }
+  | { readonly type: 'setVariable'; readonly name: string; readonly value: string }
+  | { readonly type: 'playDtmf'; readonly digit: string; readonly receive?: boolean }
+  | {
+      readonly type: 'redirect';
+      readonly context: string;
+      readonly exten: string;
+      readonly priority?: number;
+    };
+
+/** Everything a channel statechart accepts. */
+export type ChannelEvent =
+  | ChannelAmiEvent
+  | ChannelSyncEvent
+  | ChannelLostEvent
+  | ChannelCommandEvent;
+
+const typeCache = new Map<string, `ami.${string}`>();
+
+/**
+ * The statechart event type for an AMI event name (`Newstate` → `ami.Newstate`), interned so the
+ * hot path does not build a new string per event.
+ *
+ * @example
+ * actor.send({ type: amiEventType(message.name), message });
+ */
+export function amiEventType(name: string): `ami.${string}` {
+  let type = typeCache.get(name);
+  if (type === undefined) {
+    type = `ami.${name}`;
+    // Event names come from the server: bound the cache so a hostile stream cannot grow it forever.
+    if (typeCache.size < 1024) typeCache.set(name, type);
+  }
+  return type;
+}
+
+/**
+ * Wraps an AMI event for a channel statechart.
+ *
+ * @example
+ * channelActor.send(toChannelEvent(message));
+ */
+export function toChannelEvent(message: AmiMessage): ChannelAmiEvent {
+  return { type: amiEventType(message.name), message };
+}
+
+/**
+ * What a channel asks the supervisor (system id `ami`) to send to Asterisk: fire and forget; the
+ * outcome shows up as AMI events (a failure is reported on the runtime's bus).
+ */
+export interface AmiSendRequest {
+  readonly type: 'ami.send';
+  readonly action: string;
+  readonly fields: ReadonlyArray<readonly [key: string, value: string]>;
+}

@@ -1,9 +1,9 @@
-import { encodeAgiText } from '../../agi/agiEnv.js';
+import { encodeAgiText } from '../../protocol/agiEnv.js';
 import type { Channel } from '../channels/Channel.js';
-import type { Application } from '../dialplan/applications/types.js';
+import type { AppResult } from '../dialplan/applications/types.js';
 import type { Pbx } from '../Pbx.js';
 import { AsyncAgiSession } from './AsyncAgi.js';
-import { runAgiCommand } from './commands.js';
+import { type ApplicationLookup, runAgiCommand } from './commands.js';
 
 /** res_agi checks the queue of an idle AsyncAGI channel every 100 ms. */
 const POLL_MS = 100;
@@ -48,9 +48,16 @@ export function agiEnvironment(ch: Channel): string {
 
 /**
  * AGI(agi:async): announces the channel with AsyncAGIStart, then runs the commands the `AGI`
- * action queues, one at a time, until HANGUP, ASYNCAGI BREAK or a hangup.
+ * action queues, one at a time, until HANGUP, ASYNCAGI BREAK or a hangup. `EXEC` finds the other
+ * dialplan applications through `application`, passed in by the application table (which holds
+ * this one too, so this module cannot import it).
  */
-export const agi: Application = async (pbx, ch, data) => {
+export const agi = async (
+  pbx: Pbx,
+  ch: Channel,
+  data: string,
+  application: ApplicationLookup,
+): Promise<AppResult> => {
   if (!/^agi:async/i.test(data.trim())) {
     pbx.setVar(ch, 'AGISTATUS', 'FAILURE');
     return 0;
@@ -74,7 +81,7 @@ export const agi: Application = async (pbx, ch, data) => {
         }
         continue;
       }
-      const done = await execute(pbx, ch, next.command, next.commandId);
+      const done = await execute(pbx, ch, next.command, next.commandId, application);
       if (done === 'hangup' || ch.hangupRequested) {
         status = 'HANGUP';
         break;
@@ -91,13 +98,19 @@ export const agi: Application = async (pbx, ch, data) => {
   return status === 'HANGUP' ? -1 : 0;
 };
 
-async function execute(pbx: Pbx, ch: Channel, command: string, clientId: string) {
+async function execute(
+  pbx: Pbx,
+  ch: Channel,
+  command: string,
+  clientId: string,
+  application: ApplicationLookup,
+) {
   const id = nextCommandId();
   pbx.channelEvent('AGIExecStart', 'agi', ch, [
     ['CommandId', id],
     ['Command', command],
   ]);
-  const r = await runAgiCommand(pbx, ch, command);
+  const r = await runAgiCommand(pbx, ch, command, application);
   if (ch.destroyed) return 'hangup' as const;
   pbx.channelEvent('AGIExecEnd', 'agi', ch, [
     ['CommandId', id],

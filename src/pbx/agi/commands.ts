@@ -1,8 +1,8 @@
 import { answerChannel } from '../channels/answer.js';
 import type { Channel } from '../channels/Channel.js';
 import { ANSWER_DELAY_MS } from '../dialplan/applications/basic.js';
-import { applications } from '../dialplan/applications/index.js';
 import { streamFile } from '../dialplan/applications/playback.js';
+import type { Application } from '../dialplan/applications/types.js';
 import { lookup, substitute } from '../dialplan/substitute.js';
 import type { Pbx } from '../Pbx.js';
 import { numberFiles } from './sayNumber.js';
@@ -32,7 +32,15 @@ export function agiWords(line: string): string[] {
   return out;
 }
 
-type Handler = (pbx: Pbx, ch: Channel, args: string[]) => Promise<AgiOutcome>;
+/** Finds a dialplan application by lower-case name, for `EXEC`. */
+export type ApplicationLookup = (name: string) => Application | undefined;
+
+type Handler = (
+  pbx: Pbx,
+  ch: Channel,
+  args: string[],
+  application: ApplicationLookup,
+) => Promise<AgiOutcome>;
 
 const digitCode = (d: string) => d.charCodeAt(0);
 
@@ -67,8 +75,8 @@ const COMMANDS: ReadonlyArray<[words: string[], handler: Handler]> = [
   ],
   [
     ['EXEC'],
-    async (pbx, ch, [app = '', ...rest]) => {
-      const impl = applications[app.toLowerCase()];
+    async (pbx, ch, [app = '', ...rest], application) => {
+      const impl = application(app.toLowerCase());
       if (!impl) return ok(-2);
       const data = substitute(rest.join(' '), ch, pbx.globals);
       const prev = [ch.app, ch.appData] as const;
@@ -167,7 +175,12 @@ async function getData(
 }
 
 /** Runs one AGI command line on a channel in AGI. Unknown commands answer `510`. */
-export async function runAgiCommand(pbx: Pbx, ch: Channel, line: string): Promise<AgiOutcome> {
+export async function runAgiCommand(
+  pbx: Pbx,
+  ch: Channel,
+  line: string,
+  application: ApplicationLookup,
+): Promise<AgiOutcome> {
   const words = agiWords(line);
   const upper = words.map((w) => w.toUpperCase());
   let best: [string[], Handler] | undefined;
@@ -176,5 +189,5 @@ export async function runAgiCommand(pbx: Pbx, ch: Channel, line: string): Promis
     if (cmd.every((w, i) => upper[i] === w) && (!best || cmd.length > best[0].length)) best = entry;
   }
   if (!best) return { code: 510, line: '510 Invalid or unknown command' };
-  return best[1](pbx, ch, words.slice(best[0].length));
+  return best[1](pbx, ch, words.slice(best[0].length), application);
 }

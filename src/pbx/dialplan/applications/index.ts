@@ -20,5 +20,5 @@ export const applications: Readonly<Record<string, Application>> = {
   background,
   read,
   dial,
-  agi,
+  agi: (pbx, ch, data) => agi(pbx, ch, data, (name) => applications[name]),
 };

@@ -72,6 +72,8 @@ export interface AmiClient {
   /** Events, unsolicited responses and connection life-cycle notices. */
   readonly bus: Emitter<AmiConnectionEvents>;
   readonly state: AmiConnectionState;
+  /** Why the connection closed for good, when it did not close in order (a refused login...). */
+  readonly closeReason?: Error | undefined;
   /**
    * Sends an action; resolves with its response, rejects with `AmiActionError` (carrying the
    * response) on `Response: Error`, `AmiTimeoutError`, or `AmiConnectionClosedError`.

@@ -118,7 +118,11 @@ export interface Runtime {
    * Resolves with the call it went to; rejects with an `AmiError` when no call is at that extension.
    */
   injectDtmf(options: InjectDtmfOptions): Promise<Call>;
-  /** Resolves once connected and resynchronised (rejects if the runtime closes first). */
+  /**
+   * Resolves once connected and resynchronised. Rejects with the error that stopped the connection
+   * (`AmiAuthenticationError` for a refused login, with the server's answer as `cause`), or with
+   * `AmiConnectionClosedError` if the runtime is closed first.
+   */
   ready(): Promise<void>;
   /** Stop supervising; closes the connection if the runtime opened it. */
   close(): Promise<void>;
@@ -438,8 +442,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         (s) => s.matches({ connected: 'live' }) || s.status !== 'active',
         { timeout: Number.POSITIVE_INFINITY },
       );
-      if (snapshot.status !== 'active')
-        throw new Error('octostate runtime closed before it was ready');
+      if (snapshot.status !== 'active') {
+        // The error that closed the connection (a refused login...) says why; an orderly close has none.
+        throw (
+          client.closeReason ??
+          new AmiConnectionClosedError('the octostate runtime closed before it was ready')
+        );
+      }
     },
     close: () => {
       closing ??= (async () => {

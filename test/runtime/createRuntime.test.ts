@@ -1,12 +1,18 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
+import {
+  AmiActionError,
+  AmiAuthenticationError,
+  AmiConnectionClosedError,
+} from '../../src/connection/errors.js';
 import { channelMachine } from '../../src/machines/channel/channelMachine.js';
 import { createRuntime } from '../../src/runtime/createRuntime.js';
 import type { RuntimeEvents } from '../../src/runtime/runtimeEvents.js';
 import { FakeAmiClient } from '../actors/fakeAmiClient.js';
 import { interleavedCalls } from '../actors/syntheticCalls.js';
 import { traceMessages } from '../actors/traceMessages.js';
+import { startScriptedAmiServer } from '../support/scriptedAmiServer.js';
 
 const LINGER = 500;
 
@@ -288,5 +294,34 @@ describe('createRuntime closing', () => {
     const { runtime, placed } = await originateOnReadyRuntime();
     await runtime.close();
     await expect(placed).rejects.toMatchObject({ name: 'OriginateError', reason: 'unknown' });
+  });
+});
+
+describe('createRuntime ready()', () => {
+  it('should reject with the typed error that stopped the connection, with its cause', async () => {
+    const pbx = await startScriptedAmiServer({ secret: 'right' });
+    const runtime = createRuntime({
+      url: `ami://manager:wrong@127.0.0.1:${pbx.port}`,
+      logger: pino({ level: 'silent' }),
+    });
+    try {
+      const error = await runtime.ready().then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(AmiAuthenticationError);
+      expect((error as Error).cause).toBeInstanceOf(AmiActionError);
+    } finally {
+      await runtime.close();
+      await pbx.close();
+    }
+  });
+
+  it('should reject with a typed error when the runtime is closed before it was ready', async () => {
+    const client = new FakeAmiClient();
+    const runtime = createRuntime({ client, logger: pino({ level: 'silent' }) });
+    const ready = runtime.ready();
+    await runtime.close();
+    await expect(ready).rejects.toBeInstanceOf(AmiConnectionClosedError);
   });
 });

@@ -1,5 +1,5 @@
 import { pino } from 'pino';
-import { redactAmiUrl } from '../connection/amiUrl.js';
+import { parseAmiUrl, redactAmiUrl } from '../connection/amiUrl.js';
 import { AmiAuthenticationError } from '../connection/errors.js';
 import { createLogger } from '../connection/logger.js';
 import type { InspectorHandle } from '../inspector/inspectorServer.js';
@@ -102,6 +102,15 @@ async function start(argv: string[]): Promise<number> {
   const { flags } = parsed;
   const { seconds, pbxPort, inspectPort } = parsed.checked;
   const external = flags.url ?? (process.env.ASTERISK_AMI_URL || undefined);
+  if (external !== undefined) {
+    // Checked before anything is printed: a URL that does not parse is never echoed.
+    try {
+      parseAmiUrl(external);
+    } catch (error) {
+      process.stderr.write(`octostate start: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   let pbx: PbxHandle | undefined;
   if (external === undefined) {
     try {

@@ -38,3 +38,19 @@ export class AmiAuthenticationError extends AmiError {
 export class AmiListTooLongError extends AmiError {
   override name = 'AmiListTooLongError';
 }
+
+/**
+ * An `ami://` URL that cannot be used. `part` says which part is wrong; the message says how to write
+ * it and never repeats the URL, which may hold the secret.
+ */
+export class AmiUrlError extends AmiError {
+  override name = 'AmiUrlError';
+  constructor(
+    message: string,
+    /** The part of the URL at fault. */
+    readonly part: 'scheme' | 'user' | 'secret' | 'host' | 'port' | 'query',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

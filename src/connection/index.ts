@@ -43,6 +43,7 @@ export {
   AmiConnectionClosedError,
   AmiListTooLongError,
   AmiTimeoutError,
+  AmiUrlError,
 } from './errors.js';
 export { Keepalive, type KeepaliveHooks } from './keepalive.js';
 export { type CreateLoggerOptions, createLogger, type Logger } from './logger.js';

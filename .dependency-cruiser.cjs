@@ -71,6 +71,17 @@ module.exports = {
       to: {},
     },
     {
+      name: 'no-self-reference',
+      comment:
+        'Inside src/ import relative paths; `octostate` is how examples and users import it.',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: {
+        path: '^(src/index\\.ts|src/connection/index\\.ts|src/pbx/index\\.ts)$',
+        dependencyTypes: ['aliased'],
+      },
+    },
+    {
       name: 'src-stands-alone',
       comment: 'The library never imports examples, tests or benchmarks.',
       severity: 'error',

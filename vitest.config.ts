@@ -1,4 +1,16 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * `octostate`, `octostate/connection` and `octostate/pbx` (the package importing itself, as the
+ * examples do) resolve to the sources, as `paths` in tsconfig.json makes them for tsx and tsc.
+ */
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const SELF_REFERENCE = [
+  { find: /^octostate$/, replacement: source('./src/index.ts') },
+  { find: /^octostate\/connection$/, replacement: source('./src/connection/index.ts') },
+  { find: /^octostate\/pbx$/, replacement: source('./src/pbx/index.ts') },
+];
 
 /**
  * Test suites. `npm test` runs `unit` (everything on the embedded PBX, a couple of minutes); the
@@ -8,6 +20,7 @@ import { defineConfig } from 'vitest/config';
 const LONG_SUITES = ['live', 'scale'];
 
 export default defineConfig({
+  resolve: { alias: SELF_REFERENCE },
   test: {
     // Generous: the end-to-end tests run calls in real time on a 2-core machine shared by two workers.
     testTimeout: 30_000,

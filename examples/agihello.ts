@@ -10,8 +10,7 @@
  *
  *   npx tsx examples/agihello.ts
  */
-import { helloMachine } from '../src/machines/flows/helloMachine.js';
-import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
+import { createRuntime, helloMachine, type Runtime } from 'octostate';
 import { demoBackend, isMain, say } from './support/backend.js';
 
 /** Runs `helloMachine` for every call that reaches 403 in AsyncAGI; returns the unregister function. */

@@ -11,10 +11,10 @@
  *
  *   npx tsx examples/amiwatch.ts
  */
-import { AmiConnection } from '../src/connection/AmiConnection.js';
-import { describeChannel } from '../src/machines/channel/describeChannel.js';
-import { startPbx } from '../src/pbx/index.js';
-import { createRuntime } from '../src/runtime/createRuntime.js';
+
+import { createRuntime, describeChannel } from 'octostate';
+import { AmiConnection } from 'octostate/connection';
+import { startPbx } from 'octostate/pbx';
 
 const external = process.env.ASTERISK_AMI_URL || undefined; // set but empty: the embedded PBX
 const pbx = external ? undefined : await startPbx();

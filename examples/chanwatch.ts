@@ -10,8 +10,9 @@
  *
  *   npx tsx examples/chanwatch.ts
  */
-import { startPbx } from '../src/pbx/index.js';
-import { createRuntime } from '../src/runtime/createRuntime.js';
+
+import { createRuntime } from 'octostate';
+import { startPbx } from 'octostate/pbx';
 
 const external = process.env.ASTERISK_AMI_URL || undefined; // set but empty: the embedded PBX
 const pbx = external ? undefined : await startPbx();

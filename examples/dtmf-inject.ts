@@ -14,9 +14,7 @@
  *   npx tsx examples/dtmf-inject.ts
  */
 import { randomBytes } from 'node:crypto';
-import type { Call } from '../src/calls/Call.js';
-import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
-import { startDtmfInjectionServer } from '../src/runtime/dtmfInjectionServer.js';
+import { type Call, createRuntime, type Runtime, startDtmfInjectionServer } from 'octostate';
 import { demoBackend, isMain, say } from './support/backend.js';
 
 /** Serves calls to 403: answer, then say back every digit received until `#`, then hang up. */

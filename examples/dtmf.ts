@@ -7,8 +7,7 @@
  *
  *   npx tsx examples/dtmf.ts
  */
-import type { Call } from '../src/calls/Call.js';
-import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
+import { type Call, createRuntime, type Runtime } from 'octostate';
 import { demoBackend, isMain, say } from './support/backend.js';
 
 /** What one call of the demo collected. */

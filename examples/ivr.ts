@@ -10,9 +10,9 @@
  *
  *   npx tsx examples/ivr.ts
  */
+
+import { createRuntime, type IvrOutput, ivrMachine, type Runtime } from 'octostate';
 import type { AnyActorRef } from 'xstate';
-import { type IvrOutput, ivrMachine } from '../src/machines/flows/ivrMachine.js';
-import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
 import { demoBackend, isMain, say } from './support/backend.js';
 
 /** One state change of the IVR actor of a call. */

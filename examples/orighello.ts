@@ -8,8 +8,7 @@
  *
  *   npx tsx examples/orighello.ts
  */
-import type { Call } from '../src/calls/Call.js';
-import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
+import { type Call, createRuntime, type Runtime } from 'octostate';
 import { demoBackend, isMain, say } from './support/backend.js';
 
 /** Originates to `channel` into AsyncAGI, plays hello-world, hangs up; resolves with the call. */

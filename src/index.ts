@@ -1,25 +1,114 @@
 /**
  * octostate: an actor-model telephony runtime for Asterisk.
  *
- * - `octostate/connection`: the AMI connection layer (parser, login, actions, reconnect).
- * - `octostate/pbx`: the embedded PBX (an Asterisk-faithful AMI server for demos and tests).
- * - this entry point: the connection, the runtime (supervisor, channel actors, calls), the AGI
- *   helpers and the error classes.
+ * This entry point is what an application needs: the runtime (`createRuntime`), `Call` (how to act
+ * on a call), the call flows (IVR building blocks, statecharts to embed or `.provide()`), the
+ * channel statechart and its types, the inspector and the errors. The AMI client alone is
+ * `octostate/connection`; the embedded PBX is `octostate/pbx`.
+ *
+ * @example
+ * import { createRuntime, ivrMachine } from 'octostate';
+ *
+ * const runtime = createRuntime({ url: process.env.ASTERISK_AMI_URL });
+ * runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
+ * await runtime.ready();
  */
 
-export * from './calls/AgiChannel.js';
-export * from './calls/agiCommandTracker.js';
+export type { ChannelActorRef } from './actors/channelRouter.js';
+export type { BridgeChange } from './actors/dispatch.js';
+export type { ResyncReport } from './actors/resync.js';
+export { AgiChannel, type GetDataResult, type PlaybackResult } from './calls/AgiChannel.js';
+export type { AgiCommandOptions } from './calls/agiCommandTracker.js';
+export { Call, isInAgi } from './calls/Call.js';
+export type { CallHandler, CallLogic, CallMatch } from './calls/callHandlers.js';
+export {
+  type CollectDigitsInput,
+  type CollectDigitsOutput,
+  type CollectDigitsReason,
+  collectDigitsMachine,
+} from './calls/collectDigitsMachine.js';
 export {
   InvalidDtmfError,
   NoSuchCallError,
   OriginateError,
   type OriginateFailure,
 } from './calls/errors.js';
-export * from './connection/index.js';
-export * from './inspector/index.js';
-export * from './protocol/agiCommand.js';
-export * from './protocol/agiEnv.js';
-export * from './protocol/agiResult.js';
+export type {
+  InjectDtmfOptions,
+  OriginateOptions,
+  OriginateToAgiOptions,
+} from './calls/originateOptions.js';
+export {
+  AmiActionError,
+  AmiAuthenticationError,
+  AmiConnectionClosedError,
+  AmiListTooLongError,
+  AmiTimeoutError,
+} from './connection/errors.js';
+export {
+  type InspectorHandle,
+  type InspectorOptions,
+  startInspector,
+} from './inspector/inspectorServer.js';
+export {
+  type AgiInfo,
+  type ChannelContext,
+  type ChannelInput,
+  type ChannelStateCode,
+  channelInputFrom,
+  type DialInfo,
+  type DialplanStep,
+  type HangupInfo,
+  MAX_DTMF,
+  MAX_HISTORY,
+  type PartyId,
+} from './machines/channel/channelContext.js';
+export {
+  type AmiSendRequest,
+  type ChannelAmiEvent,
+  type ChannelCommandEvent,
+  type ChannelEvent,
+  type ChannelLostEvent,
+  type ChannelSyncEvent,
+  toChannelEvent,
+} from './machines/channel/channelEvents.js';
+export {
+  type ChannelOutput,
+  channelMachine,
+  type LineState,
+  lineStateOf,
+} from './machines/channel/channelMachine.js';
+export { describeChannel } from './machines/channel/describeChannel.js';
+export {
+  type AgiServiceInput,
+  agiServices,
+  type DigitCollectingCall,
+} from './machines/flows/agiServices.js';
+export { type HelloInput, helloMachine } from './machines/flows/helloMachine.js';
+export {
+  type IvrContext,
+  type IvrInput,
+  type IvrOutcome,
+  type IvrOutput,
+  ivrMachine,
+} from './machines/flows/ivrMachine.js';
+export {
+  DEFAULT_MENU_PROMPT,
+  type MenuContext,
+  type MenuInput,
+  type MenuOutput,
+  type MenuReason,
+  menuMachine,
+} from './machines/flows/menuMachine.js';
+export {
+  type PasscodeContext,
+  type PasscodeInput,
+  type PasscodeOutput,
+  type PasscodeReason,
+  passcodeMachine,
+} from './machines/flows/passcodeMachine.js';
+export { formatAgiCommand } from './protocol/agiCommand.js';
+export type { AgiResult } from './protocol/agiResult.js';
 export {
   AgiDeadChannelError,
   AgiError,
@@ -27,5 +116,19 @@ export {
   AgiNotInAgiError,
   AgiSessionEndedError,
   AgiUsageError,
+  AmiError,
+  AmiProtocolError,
 } from './protocol/errors.js';
-export * from './runtime/index.js';
+export {
+  type ChannelLookup,
+  createRuntime,
+  type Runtime,
+  type RuntimeOptions,
+  type RuntimeStats,
+} from './runtime/createRuntime.js';
+export {
+  type DtmfInjectionServer,
+  type DtmfInjectionServerOptions,
+  startDtmfInjectionServer,
+} from './runtime/dtmfInjectionServer.js';
+export type { RuntimeEvents } from './runtime/runtimeEvents.js';

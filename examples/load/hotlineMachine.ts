@@ -1,3 +1,4 @@
+import { type AgiChannel, agiServices, type channelMachine, describeChannel } from 'octostate';
 import {
   type ActorRefFrom,
   assign,
@@ -7,10 +8,6 @@ import {
   sendTo,
   setup,
 } from 'xstate';
-import type { AgiChannel } from '../../src/calls/AgiChannel.js';
-import type { channelMachine } from '../../src/machines/channel/channelMachine.js';
-import { describeChannel } from '../../src/machines/channel/describeChannel.js';
-import { agiServices } from '../../src/machines/flows/agiServices.js';
 import type { AgentAssignedEvent, AgentQueuedEvent, agentPoolMachine } from './agentPoolMachine.js';
 
 /** The pool a hotline call takes its agent from. */

@@ -20,10 +20,10 @@
  * which `asterisk-etc/pjsip.conf` does not define (see the note at its end).
  */
 import { parseArgs } from 'node:util';
+import { createRuntime, type Runtime, type RuntimeStats } from 'octostate';
+import { type PbxHandle, type PhoneConfig, startPbx } from 'octostate/pbx';
 import { pino } from 'pino';
 import { type Actor, createActor } from 'xstate';
-import { type PbxHandle, type PhoneConfig, startPbx } from '../../src/pbx/index.js';
-import { createRuntime, type Runtime, type RuntimeStats } from '../../src/runtime/createRuntime.js';
 import { isMain, say } from '../support/backend.js';
 import { agentPoolMachine, poolCounts } from './agentPoolMachine.js';
 import { type HotlineOutput, hotlineFor } from './hotlineMachine.js';

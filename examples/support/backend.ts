@@ -1,5 +1,5 @@
 import { pathToFileURL } from 'node:url';
-import { type PbxHandle, type PhoneConfig, startPbx } from '../../src/pbx/index.js';
+import { type PbxHandle, type PhoneConfig, startPbx } from 'octostate/pbx';
 
 /** Where a demo runs: a real Asterisk (`ASTERISK_AMI_URL`) or the embedded PBX. */
 export interface DemoBackend {

@@ -1,6 +1,8 @@
 /**
- * The AMI connection layer: a sans-I/O parser, transports (TCP, TLS), the action tracker, login,
- * keepalive, the reconnect policy and {@link AmiConnection}, which ties them together.
+ * `octostate/connection`: the AMI client on its own. {@link AmiConnection} logs in over TCP or TLS,
+ * sends actions and settles each with its response (or its list of events), keeps the session
+ * alive and reconnects; every AMI event is on its `bus`. The sans-I/O {@link AmiParser} and the
+ * message helpers are here too, for tools that read AMI bytes themselves.
  *
  * @example
  * import { AmiConnection } from 'octostate/connection';
@@ -8,21 +10,13 @@
  * ami.bus.on('event', (event) => log.info({ event: event.name }, 'AMI event'));
  * await ami.connect();
  */
-
 export { AmiError, AmiProtocolError } from '../protocol/errors.js';
 export type { AmiFields, AmiMessage, AmiMessageKind } from '../protocol/message.js';
 export { AmiParser, type AmiParserHandlers, type AmiParserOptions } from '../protocol/parser.js';
 export { createMessage, formatMessage } from '../protocol/serialize.js';
 export { AmiConnection, type AmiConnectionOptions } from './AmiConnection.js';
-export { type ActionFields, isKnownIdempotent } from './actionFields.js';
-export { createActionIdGenerator } from './actionId.js';
-export {
-  ActionTracker,
-  type ActionTrackerOptions,
-  type AmiList,
-  PendingAction,
-  type PendingActionSpec,
-} from './actionTracker.js';
+export type { ActionFields } from './actionFields.js';
+export type { AmiList } from './actionTracker.js';
 export {
   type AmiUrlSettings,
   DEFAULT_AMI_PORT,
@@ -36,7 +30,7 @@ export type {
   AmiConnectionEvents,
   AmiConnectionState,
 } from './client.js';
-export { createEmitter, type Emitter } from './emitter.js';
+export type { Emitter } from './emitter.js';
 export {
   AmiActionError,
   AmiAuthenticationError,
@@ -45,15 +39,8 @@ export {
   AmiTimeoutError,
   AmiUrlError,
 } from './errors.js';
-export { Keepalive, type KeepaliveHooks } from './keepalive.js';
 export { type CreateLoggerOptions, createLogger, type Logger } from './logger.js';
-export { type LoginOptions, login, md5Key, type SendAction } from './login.js';
-export {
-  type ReconnectAttempt,
-  type ReconnectOptions,
-  ReconnectPolicy,
-} from './reconnectPolicy.js';
-export { SocketTransport } from './socketTransport.js';
+export type { ReconnectAttempt, ReconnectOptions } from './reconnectPolicy.js';
 export { connectTcp } from './tcpTransport.js';
 export { connectTls } from './tlsTransport.js';
 export type { Transport, TransportConnectOptions, TransportFactory } from './transport.js';

@@ -23,12 +23,10 @@ export function decodeAgiEnv(env: string): Record<string, string> {
 }
 
 /**
- * URL-encodes as Asterisk's `ast_uri_encode` with the AGI flags does: everything but unreserved
- * characters, as `encodeURIComponent`, plus `()!*'`, which that function leaves alone.
+ * URL-encodes as Asterisk's `ast_uri_encode` with `ast_uri_http` does: everything but letters,
+ * digits and the RFC 2396 marks `-_.!~*'()`, which is exactly what `encodeURIComponent` leaves
+ * alone (`200 result=1 (BUSY)` stays `200%20result%3D1%20(BUSY)%0A`).
  */
 export function encodeAgiText(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[()!*']/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
+  return encodeURIComponent(text);
 }

@@ -1,5 +1,5 @@
 import { Channel, type ChannelInit } from './channels/Channel.js';
-import { ChannelState, causeText } from './channels/channelState.js';
+import { ChannelState, causeText, deviceStateOf } from './channels/channelState.js';
 import {
   type ChannelRequest,
   type ChannelTechnology,
@@ -116,18 +116,24 @@ export class Pbx {
   /** Sets a channel variable and publishes VarSet; `snapshotFirst` shows the value before the set. */
   setVar(ch: Channel, name: string, value: string, snapshotFirst = false): void {
     const before = snapshotFirst ? this.snapshot(ch) : undefined;
+    // Setting a variable again moves it to the front of Asterisk's list (delete, insert).
+    ch.vars.delete(name);
     ch.vars.set(name, value);
     const fields = before ?? this.snapshot(ch);
     this.emit('VarSet', 'dialplan', [...fields, ['Variable', name], ['Value', value]]);
   }
 
-  /** Changes the state; publishes Newstate and, when the channel goes up, its device state. */
+  /**
+   * Changes the state; publishes Newstate, then the device state Asterisk recomputes on every
+   * state change: a Local device is in use while a call to it exists, a phone's follows the state
+   * of its channel (ringing, busy, in use).
+   */
   setState(ch: Channel, state: number): void {
     if (ch.state === state) return;
     ch.state = state;
     if (state === ChannelState.Up) ch.answeredAt ??= this.clock.now();
     this.channelEvent('Newstate', 'call', ch);
-    if (state === ChannelState.Up) this.deviceState(ch.device, 'INUSE');
+    this.deviceState(ch.device, ch.tech === 'Local' ? 'INUSE' : deviceStateOf(state));
   }
 
   deviceState(device: string, state: string): void {
@@ -135,6 +141,15 @@ export class Pbx {
       ['Device', device],
       ['State', state],
     ]);
+  }
+
+  /**
+   * Queues a hangup onto a channel from outside (its Local other half went, a phone hung up):
+   * HangupRequest with the cause, then whoever drives the channel stops and hangs it up.
+   */
+  queueHangup(ch: Channel, cause: number): void {
+    this.channelEvent('HangupRequest', 'call', ch, [['Cause', String(cause)]]);
+    ch.requestHangup(cause);
   }
 
   softHangupRequest(ch: Channel, cause: number): void {
@@ -153,8 +168,13 @@ export class Pbx {
     ch.requestHangup();
     const p = ch.partner;
     if (p && !p.destroyed) {
-      this.channelEvent('HangupRequest', 'call', p, [['Cause', String(ch.hangupCause)]]);
-      p.requestHangup(ch.hangupCause);
+      // A Local ;2 that ran Dial() hands its cause and DIALSTATUS to ;1 (ast_unreal_hangup).
+      const status = ch.half === 2 ? ch.vars.get('DIALSTATUS') : undefined;
+      if (status !== undefined) {
+        p.hangupCause = ch.hangupCause;
+        this.setVar(p, 'CHANLOCALSTATUS', status);
+      }
+      this.queueHangup(p, ch.hangupCause);
     }
     this.channelEvent('Hangup', 'call', ch, [
       ['Cause', String(ch.hangupCause)],

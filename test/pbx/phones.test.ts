@@ -94,7 +94,9 @@ describe('simulated PJSIP phones', () => {
     const nobody = await ami.next(
       (m) => m.name === 'OriginateResponse' && m.get('ActionID') === 'nobody',
     );
-    expect([busy.get('Response'), busy.get('Reason')]).toEqual(['Failure', '5']);
+    // chan_pjsip turns 486 Busy Here into a hang-up with cause 17, not a busy indication, so
+    // Asterisk's dialer reports DialEnd BUSY but the Originate fails with Reason 0.
+    expect([busy.get('Response'), busy.get('Reason')]).toEqual(['Failure', '0']);
     expect([nobody.get('Response'), nobody.get('Reason'), nobody.get('Uniqueid')]).toEqual([
       'Failure',
       '0',

@@ -148,7 +148,12 @@ describe('AsyncAGI demos on the embedded PBX', () => {
     await call.waitForHangup();
     expect(heard).toEqual(['7', '*']);
     await sync();
-    expect(commands.get(phone)).toEqual(['ANSWER', 'SAY DIGITS 7 ""', 'SAY DIGITS * ""', 'HANGUP']);
+    expect(commands.get(phone)).toEqual([
+      'ANSWER',
+      'SAY DIGITS 7 ""',
+      'STREAM FILE digits/star ""',
+      'HANGUP',
+    ]);
   });
 });
 
@@ -156,7 +161,7 @@ describe('originate on the embedded PBX', () => {
   it('should reject with the reason: busy, no answer, no such channel', async () => {
     const { runtime } = await setUp();
     await expect(
-      runtime.originate({ channel: 'PJSIP/bob', application: 'Wait', data: '1' }),
+      runtime.originate({ channel: 'Local/busy@default', application: 'Wait', data: '1' }),
     ).rejects.toMatchObject({
       name: 'OriginateError',
       reason: 'busy',

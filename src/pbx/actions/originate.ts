@@ -1,4 +1,5 @@
 import type { Channel } from '../channels/Channel.js';
+import { dialStatusOfCause } from '../channels/channelState.js';
 import { setCallerIds } from '../channels/LocalChannel.js';
 import { runApp, runPbx } from '../dialplan/runPbx.js';
 import type { Fields } from '../events/types.js';
@@ -47,9 +48,11 @@ export function parseCallerId(text: string): { num: string; name: string } {
 
 /**
  * Places the call through the channel's technology (a Local pair whose `;2` runs the dialplan, a
- * simulated phone that rings); resolves when the far end answers (Reason 4) or fails (no such
- * extension or endpoint: Reason 0; busy: 5; no answer within the timeout: 3). The held channel
- * then runs the application or the dialplan location of the request.
+ * simulated phone that rings) and follows it as Asterisk's dialer (main/dial.c) does: ringing is
+ * reported (DialState), an answer ends it with Reason 4, busy (5) and congestion (8) hang the
+ * channel up, so does the timeout (cause 19, Reason 3, no DialEnd); a far end that hangs up
+ * first, or a destination that does not exist, is a failure (Reason 0). Once answered the held
+ * channel runs the application or the dialplan location of the request.
  */
 export function placeCall(pbx: Pbx, req: OriginateRequest): Promise<OriginateResult> {
   const leg = pbx.request(req.channel);
@@ -64,13 +67,15 @@ export function placeCall(pbx: Pbx, req: OriginateRequest): Promise<OriginateRes
   ]);
   for (const [k, v] of req.variables) pbx.setVar(one, k, v);
   if (req.callerId) setCallerIds(pbx, one, req.callerId, req.callerId);
-  if (!leg.call(req.variables)) {
+  if (!leg.call()) {
     return Promise.resolve({ reason: OriginateReason.Failure, channel: one }).then((r) => {
       leg.abandon();
       return r;
     });
   }
-  pbx.emit('DialBegin', 'call', [...pbx.snapshot(one, 'Dest'), ['DialString', leg.dialString]]);
+  const dialEvent = (name: string, extra: Fields) =>
+    pbx.emit(name, 'call', [...pbx.snapshot(one, 'Dest'), ...extra]);
+  dialEvent('DialBegin', [['DialString', leg.dialString]]);
   const answered = new Promise<OriginateResult>((resolve) => {
     let settled = false;
     const settle = (reason: number) => {
@@ -78,29 +83,31 @@ export function placeCall(pbx: Pbx, req: OriginateRequest): Promise<OriginateRes
       settled = true;
       pbx.clock.clearTimer(timer);
       off();
-      one.answerHook = undefined;
-      one.ringHook = undefined;
+      one.controlHook = undefined;
       resolve({ reason, channel: one });
     };
-    one.ringHook = () => {
-      pbx.emit('DialState', 'call', [...pbx.snapshot(one, 'Dest'), ['DialStatus', 'RINGING']]);
+    one.controlHook = (control) => {
+      if (control === 'ringing' || control === 'progress') {
+        dialEvent('DialState', [['DialStatus', control.toUpperCase()]]);
+        return;
+      }
+      dialEvent('DialEnd', [['DialStatus', control.toUpperCase()]]);
+      settle(
+        control === 'answer'
+          ? OriginateReason.Answered
+          : control === 'busy'
+            ? OriginateReason.Busy
+            : OriginateReason.Congestion,
+      );
     };
-    one.answerHook = () => {
-      pbx.emit('DialEnd', 'call', [...pbx.snapshot(one, 'Dest'), ['DialStatus', 'ANSWER']]);
-      settle(OriginateReason.Answered);
-    };
-    // The far end hung up before answering: busy (cause 17), congestion (34) or just gone.
     const off = one.onHangup(() => {
-      const [status, reason] =
-        one.hangupCause === 17
-          ? ['BUSY', OriginateReason.Busy]
-          : one.hangupCause === 34
-            ? ['CONGESTION', OriginateReason.Congestion]
-            : ['CHANUNAVAIL', OriginateReason.Hangup];
-      pbx.emit('DialEnd', 'call', [...pbx.snapshot(one, 'Dest'), ['DialStatus', status]]);
-      settle(reason);
+      dialEvent('DialEnd', [['DialStatus', dialStatusOfCause(one.hangupCause)]]);
+      settle(OriginateReason.Failure);
     });
-    const timer = pbx.clock.setTimer(() => settle(OriginateReason.NoAnswer), req.timeoutMs);
+    const timer = pbx.clock.setTimer(() => {
+      one.hangupCause = CAUSE_NO_ANSWER;
+      settle(OriginateReason.NoAnswer);
+    }, req.timeoutMs);
   });
   leg.start();
   return answered.then((r) => {
@@ -108,14 +115,14 @@ export function placeCall(pbx: Pbx, req: OriginateRequest): Promise<OriginateRes
       const t = req.target;
       pbx.track('app' in t ? runApp(pbx, one, t.app, t.data) : runFrom(pbx, one, t));
     } else if (!one.destroyed) {
-      if (r.reason === OriginateReason.NoAnswer) {
-        pbx.emit('DialEnd', 'call', [...pbx.snapshot(one, 'Dest'), ['DialStatus', 'NOANSWER']]);
-      }
       pbx.hangupChannel(one);
     }
     return r;
   });
 }
+
+/** Cause the dialer gives a channel that rang out (AST_CAUSE_NO_ANSWER). */
+const CAUSE_NO_ANSWER = 19;
 
 function runFrom(pbx: Pbx, ch: Channel, t: { context: string; exten: string; priority: number }) {
   ch.context = t.context;
@@ -212,17 +219,17 @@ function originateResponse(
   if ('app' in t) f.push(['Application', t.app], ['Data', t.data]);
   else f.push(['Context', t.context], ['Exten', t.exten]);
   f.push(['Reason', String(r.reason)]);
+  // The caller ID is the request's (manager.c's fast_originate), not the channel's.
+  const cid = req.callerId;
+  f.push(
+    ['Uniqueid', ok ? r.channel!.uniqueid : '<unknown>'],
+    ['CallerIDNum', cid && cid.num !== '' ? cid.num : '<unknown>'],
+    ['CallerIDName', cid && cid.name !== '' ? cid.name : '<unknown>'],
+  );
   if (ok) {
     const ch = r.channel!;
-    f.push(
-      ['Uniqueid', ch.uniqueid],
-      ['CallerIDNum', ch.callerNum],
-      ['CallerIDName', ch.callerName],
-    );
     for (const v of pbx.channelVars)
       f.push([`ChanVariable(${ch.name})`, `${v}=${ch.vars.get(v) ?? ''}`]);
-  } else {
-    f.push(['Uniqueid', '<unknown>'], ['CallerIDNum', '<unknown>'], ['CallerIDName', '<unknown>']);
   }
   return f;
 }

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { ChannelState } from './channelState.js';
+import type { Control } from './control.js';
 
 /** Why a wait ended. */
 export type WakeReason =
@@ -67,10 +68,11 @@ export class Channel {
   agi: unknown;
   /** Run once the channel is gone (after its Hangup event): Dial() tears the bridge down here. */
   readonly afterHangup: (() => void)[] = [];
-  /** Called when the far end starts ringing (DialState RINGING for whoever dials it). */
-  ringHook: (() => void) | undefined;
-  /** Called when the channel is answered (the originator or Dial() waiting for it). */
-  answerHook: (() => void) | undefined;
+  /**
+   * Whoever reads this outgoing channel while it is being called (Dial(), an Originate): told
+   * of each control frame the far end sends (ringing, answer, busy, congestion, progress).
+   */
+  controlHook: ((control: Control) => void) | undefined;
   private readonly waiters = new Set<(r: WakeReason) => void>();
   private readonly digitWaiters = new Set<(r: WakeReason) => void>();
   private readonly hangupListeners = new Set<() => void>();
@@ -92,11 +94,13 @@ export class Channel {
   }
 
   /**
-   * Asks the channel's driver to stop (the application returns -1). Emits nothing by itself:
-   * callers publish HangupRequest / SoftHangupRequest where Asterisk does.
+   * Asks the channel's driver to stop (the application returns -1); a non-zero `cause` becomes the
+   * channel's. Emits nothing by itself: callers publish HangupRequest / SoftHangupRequest where
+   * Asterisk does.
    */
   requestHangup(cause?: number): void {
-    if (cause !== undefined && this.hangupCause === 0) this.hangupCause = cause;
+    // Reading a hangup frame that carries a cause replaces the channel's own (Asterisk's ast_read).
+    if (cause) this.hangupCause = cause;
     if (this.hangupRequested) return;
     this.hangupRequested = true;
     for (const w of [...this.waiters]) w({ kind: 'hangup' });

@@ -59,25 +59,27 @@ export function createLocalPair(
 }
 
 /**
- * What `local_call` does once the caller has set up `;1`: copy its variables and caller ID to
- * `;2` (VarSet shows `;2` before the change), then LocalBridge. Caller ID on `;2` is `;1`'s
- * connected line and vice versa.
+ * What `ast_unreal_call_setup` does when the caller places the call: copy every variable of `;1`
+ * to `;2` (VarSet shows `;2` before the change), then cross caller ID and connected line over (`;2`'s
+ * caller ID is `;1`'s connected line and vice versa), each published only when it changed.
  */
-export function propagateToTwo(
-  pbx: Pbx,
-  one: Channel,
-  two: Channel,
-  vars: ReadonlyArray<[string, string]>,
-): void {
-  for (const [k, v] of vars) pbx.setVar(two, k, v, true);
-  if (one.callerNum !== '<unknown>' || one.callerName !== '<unknown>') {
-    two.callerNum = one.connectedNum;
-    two.callerName = one.connectedName;
-    two.connectedNum = one.callerNum;
-    two.connectedName = one.callerName;
+export function setupTwo(pbx: Pbx, one: Channel, two: Channel): void {
+  // Asterisk keeps a channel's variables newest first and copies them in that order.
+  for (const [k, v] of [...one.vars].reverse()) pbx.setVar(two, k, v, true);
+  const callerChanged = two.callerNum !== one.connectedNum || two.callerName !== one.connectedName;
+  const connectedChanged =
+    two.connectedNum !== one.callerNum || two.connectedName !== one.callerName;
+  two.callerNum = one.connectedNum;
+  two.callerName = one.connectedName;
+  two.connectedNum = one.callerNum;
+  two.connectedName = one.callerName;
+  if (callerChanged)
     pbx.channelEvent('NewCallerid', 'call', two, [['CID-CallingPres', CALLING_PRES]]);
-    pbx.channelEvent('NewConnectedLine', 'call', two);
-  }
+  if (callerChanged || connectedChanged) pbx.channelEvent('NewConnectedLine', 'call', two);
+}
+
+/** LocalBridge: `;2` is about to run the dialplan at its extension. */
+export function publishLocalBridge(pbx: Pbx, one: Channel, two: Channel): void {
   pbx.emit('LocalBridge', 'call', [
     ...pbx.snapshot(one, 'LocalOne'),
     ...pbx.snapshot(two, 'LocalTwo'),

@@ -1,5 +1,5 @@
 import { runPbx } from '../dialplan/runPbx.js';
-import { createLocalPair, propagateToTwo } from './LocalChannel.js';
+import { createLocalPair, publishLocalBridge, setupTwo } from './LocalChannel.js';
 import type { ChannelTechnology } from './technology.js';
 
 /**
@@ -18,12 +18,14 @@ export const localTechnology: ChannelTechnology = {
     return {
       channel: one,
       dialString: resource,
-      call(vars) {
+      call() {
+        // local_call: the call is set up on ;2 before the extension is looked up.
+        setupTwo(pbx, one, two);
         if (!pbx.extensionExists(target.context, target.exten)) {
           one.invalid = two.invalid = true;
           return false;
         }
-        propagateToTwo(pbx, one, two, vars);
+        publishLocalBridge(pbx, one, two);
         return true;
       },
       start() {

@@ -1,8 +1,8 @@
 import { runPbx } from '../dialplan/runPbx.js';
 import type { Pbx } from '../Pbx.js';
-import { answerChannel } from './answer.js';
 import type { Channel } from './Channel.js';
 import { ChannelState } from './channelState.js';
+import { receiveControl } from './control.js';
 import type { ChannelTechnology } from './technology.js';
 
 /** How a simulated phone reacts when it is called. */
@@ -84,22 +84,21 @@ function newPhoneChannel(
   return ch;
 }
 
+/**
+ * The phone rings (a 180: the channel goes Ringing and its caller hears it), then after `ringMs`
+ * answers (200), or refuses: chan_pjsip ends the session and queues a hangup whose cause comes
+ * from the SIP status (486 Busy Here: 17; 603 Decline: 21). One that never answers rings until
+ * its caller gives up.
+ */
 function ringThenAct(pbx: Pbx, ch: Channel, phone: PhoneConfig): void {
   if (ch.destroyed || ch.hangupRequested) return;
-  pbx.setState(ch, ChannelState.Ringing);
-  pbx.deviceState(ch.device, 'RINGING');
-  const hook = ch.ringHook;
-  hook?.();
+  receiveControl(pbx, ch, 'ringing');
   const behaviour = phone.behaviour ?? 'answer';
   if (behaviour === 'no-answer') return;
   const t = pbx.clock.setTimer(() => {
     if (ch.destroyed || ch.hangupRequested) return;
-    if (behaviour === 'answer') {
-      answerChannel(pbx, ch);
-      return;
-    }
-    ch.hangupCause = CAUSE[behaviour];
-    pbx.hangupChannel(ch);
+    if (behaviour === 'answer') receiveControl(pbx, ch, 'answer');
+    else pbx.queueHangup(ch, CAUSE[behaviour]);
   }, phone.ringMs ?? 1000);
   ch.onHangup(() => pbx.clock.clearTimer(t));
 }

@@ -33,3 +33,19 @@ const CAUSE_TEXT: Record<number, string> = {
 export function causeText(cause: number): string {
   return CAUSE_TEXT[cause] ?? 'Unknown';
 }
+
+/** Device state of a channel state (Asterisk's `ast_state_chan2dev`). */
+export function deviceStateOf(state: number): string {
+  if (state === ChannelState.Down) return 'NOT_INUSE';
+  if (state === ChannelState.Ringing) return 'RINGING';
+  if (state === ChannelState.Busy) return 'BUSY';
+  return 'INUSE';
+}
+
+/** DialStatus of a called channel that hung up with `cause` (ast_hangup_cause_to_dial_status). */
+export function dialStatusOfCause(cause: number): string {
+  if (cause === 17) return 'BUSY';
+  if (cause === 34) return 'CONGESTION';
+  if (cause === 3 || cause === 20) return 'CHANUNAVAIL';
+  return 'NOANSWER';
+}

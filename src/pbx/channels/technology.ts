@@ -11,7 +11,7 @@ export interface OutboundLeg {
    * Places the call: the variables set on `channel` travel to the far side. False when the
    * destination does not exist (the caller then abandons the leg).
    */
-  call(vars: ReadonlyArray<[string, string]>): boolean;
+  call(): boolean;
   /** Lets the far end run: a Local `;2` starts its dialplan, a phone starts ringing. */
   start(): void;
   /** Hangs up whatever the request created, without telling the far side (failed call). */

@@ -37,6 +37,7 @@ export async function runPbx(pbx: Pbx, ch: Channel): Promise<void> {
     const redirect = ch.pendingRedirect;
     ch.pendingRedirect = undefined;
     if (redirect && !ch.hangupRequested) result = { goto: redirect };
+    if (typeof result === 'number' && result > 0) result = digitJump(pbx, ch, result);
     if (result === -1) break;
     if (typeof result === 'object') {
       ch.context = result.goto.context;
@@ -49,6 +50,18 @@ export async function runPbx(pbx: Pbx, ch: Channel): Promise<void> {
   if (ch.destroyed) return;
   if (result === -1) pbx.softHangupRequest(ch, SOFTHANGUP_APPUNLOAD);
   pbx.hangupChannel(ch);
+}
+
+/**
+ * An application returned a key (Background() interrupted outside an extension of that digit):
+ * the dialplan goes to the extension that key names, else to `i`, else the call ends. (Asterisk
+ * would first wait for more digits of a longer extension; the shipped dialplans have none.)
+ */
+function digitJump(pbx: Pbx, ch: Channel, code: number): AppResult {
+  const digit = String.fromCharCode(code);
+  const exten = pbx.extensionExists(ch.context, digit) ? digit : 'i';
+  if (!pbx.extensionExists(ch.context, exten)) return -1;
+  return { goto: { context: ch.context, exten, priority: 1 } };
 }
 
 /**

@@ -35,29 +35,40 @@ export function substitute(
   return out;
 }
 
-/** The value of a variable or function as `GetVar` and `${...}` see it. */
+/** The value of a variable or function as `GetVar` and `${...}` see it ('' when unset). */
 export function lookup(
   name: string,
   ch: Channel | undefined,
   globals: ReadonlyMap<string, string>,
 ): string {
+  return findVariable(name, ch, globals) ?? '';
+}
+
+/**
+ * The value of a variable or function, or `undefined` when it is not set (AGI GET VARIABLE then
+ * answers `result=0`; an empty value is `result=1 ()`).
+ */
+export function findVariable(
+  name: string,
+  ch: Channel | undefined,
+  globals: ReadonlyMap<string, string>,
+): string | undefined {
   const fn = /^(\w+)\((.*)\)$/.exec(name);
   if (fn && ch) {
     const arg = fn[2]!.toLowerCase();
     switch (fn[1]!.toUpperCase()) {
       case 'CALLERID':
-        return arg === 'name'
-          ? ch.callerName
-          : arg === 'num'
-            ? ch.callerNum
-            : `"${ch.callerName}" <${ch.callerNum}>`;
+        // An unknown CALLERID field reads as empty (AGI GET VARIABLE: `result=1 ()`).
+        if (arg === 'name') return ch.callerName;
+        if (arg === 'num') return ch.callerNum;
+        return arg === 'all' ? `"${ch.callerName}" <${ch.callerNum}>` : '';
       case 'CHANNEL':
         if (arg === 'state') return stateDesc(ch.state);
         if (arg === 'name') return ch.name;
         if (arg === 'language') return ch.language;
-        return '';
+        return undefined;
       default:
-        return '';
+        return undefined;
     }
   }
   if (ch) {
@@ -77,7 +88,7 @@ export function lookup(
     const v = ch.vars.get(name);
     if (v !== undefined) return v;
   }
-  return globals.get(name) ?? '';
+  return globals.get(name);
 }
 
 function evaluate(expr: string): string {

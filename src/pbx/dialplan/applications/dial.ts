@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { answerChannel } from '../../channels/answer.js';
 import type { Channel } from '../../channels/Channel.js';
+import { dialStatusOfCause } from '../../channels/channelState.js';
+import { indicate } from '../../channels/control.js';
 import { CALLING_PRES } from '../../channels/LocalChannel.js';
 import { bridgeSnapshot } from '../../events/channelEvents.js';
 import type { Pbx } from '../../Pbx.js';
@@ -21,16 +23,19 @@ const DIAL_VARS = [
   'PROGRESSTIME_MS',
 ];
 
-type Outcome = 'answer' | 'caller-hangup' | 'callee-hangup' | 'timeout';
+/** How the wait for the called party ended. */
+type Outcome = 'answer' | 'busy' | 'congestion' | 'callee-hangup' | 'caller-hangup' | 'timeout';
 
 /**
- * Dial(Local/<exten>@<context>[,timeout]): calls a Local channel, bridges the caller with it when
- * it answers, and stays in the bridge until one side hangs up. Events follow app_dial + the basic
- * bridge as recorded in the `bridge` trace.
+ * Dial(Tech/resource[,timeout]): calls one channel, then follows app_dial: ringing and progress
+ * are reported (DialState, RINGTIME / PROGRESSTIME), busy, congestion, a hang-up of the called
+ * party, the timeout or the caller hanging up end the attempt (DialEnd, DIALSTATUS), an answer
+ * bridges both until one side hangs up. Events follow app_dial and the basic bridge as recorded.
  */
 export const dial: Application = async (pbx, caller, data) => {
   const [targets = '', timeoutText = ''] = args(data);
-  const timeoutMs = timeoutText ? (Number.parseFloat(timeoutText) || 0) * 1000 : -1;
+  const seconds = Number.parseFloat(timeoutText);
+  const timeoutMs = seconds > 0 ? seconds * 1000 : -1;
   for (const v of DIAL_VARS) pbx.setVar(caller, v, '');
   const dialString = targets.split('&')[0] ?? '';
   const leg = pbx.request(dialString, { linkedid: caller.linkedid });
@@ -58,69 +63,109 @@ export const dial: Application = async (pbx, caller, data) => {
   ]);
   pbx.channelEvent('NewCallerid', 'call', peer, [['CID-CallingPres', CALLING_PRES]]);
   pbx.channelEvent('NewConnectedLine', 'call', peer);
-  if (!leg.call([['DIALEDPEERNUMBER', resource]])) {
+  if (!leg.call()) {
+    // ast_call failed: no DialBegin; the half-made channel goes away.
     leg.abandon();
     pbx.setVar(caller, 'DIALSTATUS', 'CHANUNAVAIL');
     return 0;
   }
-  pbx.emit('DialBegin', 'call', [
-    ...pbx.snapshot(caller),
-    ...pbx.snapshot(peer, 'Dest'),
-    ['DialString', resource],
-  ]);
-  peer.ringHook = () => {
-    pbx.emit('DialState', 'call', [
-      ...pbx.snapshot(caller),
-      ...pbx.snapshot(peer, 'Dest'),
-      ['DialStatus', 'RINGING'],
-    ]);
-  };
-  // Listen for the answer before the far side starts: its Answer() may run synchronously.
-  const pending = waitOutcome(pbx, caller, peer, timeoutMs);
+  const dialEvent = (name: string, extra: [string, string][]) =>
+    pbx.emit(name, 'call', [...pbx.snapshot(caller), ...pbx.snapshot(peer, 'Dest'), ...extra]);
+  dialEvent('DialBegin', [['DialString', resource]]);
+  // Listen before the far side starts: its Answer() may run synchronously.
+  const pending = waitOutcome(pbx, caller, peer, timeoutMs, dialEvent);
   leg.start();
   const outcome = await pending;
-  peer.ringHook = undefined;
-  if (outcome !== 'answer') {
-    const status =
-      outcome === 'timeout'
-        ? 'NOANSWER'
-        : outcome === 'caller-hangup'
-          ? 'CANCEL'
-          : peer.hangupCause === 34
-            ? 'CONGESTION'
-            : peer.hangupCause === 17
-              ? 'BUSY'
-              : 'CHANUNAVAIL';
-    pbx.emit('DialEnd', 'call', [
-      ...pbx.snapshot(caller),
-      ...pbx.snapshot(peer, 'Dest'),
-      ['DialStatus', status],
-    ]);
-    if (!peer.destroyed) pbx.hangupChannel(peer);
-    pbx.setVar(caller, 'DIALSTATUS', status);
-    return outcome === 'caller-hangup' ? -1 : 0;
-  }
-  return bridgeCall(pbx, caller, peer, resource);
+  if (outcome === 'answer') return bridgeCall(pbx, caller, peer, resource);
+  const status = endAttempt(pbx, caller, peer, outcome, dialEvent);
+  pbx.setVar(caller, 'DIALSTATUS', status);
+  return outcome === 'caller-hangup' ? -1 : 0;
 };
 
+/** DIALSTATUS after the called channel hung up (app_dial's handle_cause). */
+function statusAfterHangup(cause: number): string {
+  if (cause === 17) return 'BUSY';
+  if (cause === 34) return 'CONGESTION';
+  if (cause === 16 || cause === 19) return 'NOANSWER';
+  return 'CHANUNAVAIL';
+}
+
+/**
+ * Ends an attempt nobody answered: DialEnd, the called channel hung up (with the caller's cause
+ * when the caller cancelled), and the DIALSTATUS to set.
+ */
+function endAttempt(
+  pbx: Pbx,
+  caller: Channel,
+  peer: Channel,
+  outcome: Exclude<Outcome, 'answer'>,
+  dialEvent: (name: string, extra: [string, string][]) => void,
+): string {
+  let status: string;
+  switch (outcome) {
+    case 'busy':
+    case 'congestion':
+      caller.hangupCause = peer.hangupCause;
+      status = outcome === 'busy' ? 'BUSY' : 'CONGESTION';
+      dialEvent('DialEnd', [['DialStatus', status]]);
+      break;
+    case 'callee-hangup':
+      caller.hangupCause = peer.hangupCause;
+      dialEvent('DialEnd', [['DialStatus', dialStatusOfCause(peer.hangupCause)]]);
+      status = statusAfterHangup(peer.hangupCause);
+      break;
+    case 'timeout':
+      dialEvent('DialEnd', [['DialStatus', 'NOANSWER']]);
+      status = 'NOANSWER';
+      break;
+    default:
+      dialEvent('DialEnd', [['DialStatus', 'CANCEL']]);
+      peer.hangupCause = caller.hangupCause || 16;
+      status = 'CANCEL';
+  }
+  if (!peer.destroyed) pbx.hangupChannel(peer);
+  return status;
+}
+
+/**
+ * Waits for the called party. Ringing and progress are reported as they come (the first of each
+ * sets RINGTIME / PROGRESSTIME, measured from the called channel's creation, and is passed on to
+ * the caller); the other outcomes end the wait.
+ */
 function waitOutcome(
   pbx: Pbx,
   caller: Channel,
   peer: Channel,
   timeoutMs: number,
+  dialEvent: (name: string, extra: [string, string][]) => void,
 ): Promise<Outcome> {
+  const reported = new Set<string>();
   return new Promise((resolve) => {
     let done = false;
     const finish = (o: Outcome) => {
       if (done) return;
       done = true;
-      peer.answerHook = undefined;
+      peer.controlHook = undefined;
       offCaller();
       offPeer();
       if (timer !== undefined) pbx.clock.clearTimer(timer);
       resolve(o);
     };
-    peer.answerHook = () => finish('answer');
+    peer.controlHook = (control) => {
+      if (control === 'ringing' || control === 'progress') {
+        const name = control === 'ringing' ? 'RINGTIME' : 'PROGRESSTIME';
+        if (!reported.has(control)) {
+          reported.add(control);
+          indicate(pbx, caller, control);
+          const ms = pbx.clock.now() - peer.createdAt;
+          pbx.setVar(caller, name, String(Math.floor(ms / 1000)));
+          pbx.setVar(caller, `${name}_MS`, String(ms));
+        }
+        dialEvent('DialState', [['DialStatus', control.toUpperCase()]]);
+        return;
+      }
+      finish(control);
+    };
     const offCaller = caller.onHangup(() => finish('caller-hangup'));
     const offPeer = peer.onHangup(() => finish('callee-hangup'));
     const timer =

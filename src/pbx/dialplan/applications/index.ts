@@ -1,6 +1,7 @@
 import { agi } from '../../agi/agiApp.js';
 import { answer, echo, goto, gotoIf, hangup, noop, sendDtmf, set, wait } from './basic.js';
 import { dial } from './dial.js';
+import { busy, congestion, progress, ringing } from './indications.js';
 import { background, playback, read } from './playback.js';
 import type { Application } from './types.js';
 
@@ -21,4 +22,8 @@ export const applications: Readonly<Record<string, Application>> = {
   read,
   dial,
   agi: (pbx, ch, data) => agi(pbx, ch, data, (name) => applications[name]),
+  ringing,
+  progress,
+  busy,
+  congestion,
 };

@@ -1,7 +1,8 @@
+import { answerChannel } from '../../channels/answer.js';
 import type { Channel } from '../../channels/Channel.js';
 import type { Pbx } from '../../Pbx.js';
-import { soundMs, soundSamples } from '../../sounds.js';
-import { type Application, args } from './types.js';
+import { SAMPLE_RATE, soundSamples } from '../../sounds.js';
+import { type Application, type AppResult, args } from './types.js';
 
 /** How a stream of one file ended: how far it got (samples), and the digit that stopped it. */
 export interface StreamResult {
@@ -19,16 +20,19 @@ export async function streamFile(
   ch: Channel,
   file: string,
   escapeDigits = '',
+  offset = 0,
 ): Promise<StreamResult> {
   const samples = soundSamples(file);
   if (samples === undefined) return { ended: 'missing', endpos: 0 };
+  const from = Math.min(Math.max(0, offset), samples);
   const started = pbx.clock.now();
-  const total = soundMs(file);
+  const total = ((samples - from) * 1000) / SAMPLE_RATE;
   for (;;) {
     const left = total - (pbx.clock.now() - started);
     if (left <= 0) return { ended: 'done', endpos: samples };
     const r = await ch.wait(pbx.clock, left, escapeDigits !== '');
-    const endpos = Math.min(samples, Math.round(((pbx.clock.now() - started) * 8000) / 1000));
+    const played = Math.round(((pbx.clock.now() - started) * SAMPLE_RATE) / 1000);
+    const endpos = Math.min(samples, from + played);
     if (r.kind === 'timeout') return { ended: 'done', endpos: samples };
     if (r.kind === 'hangup') return { ended: 'hangup', endpos };
     if (escapeDigits.includes(r.digit)) return { ended: 'digit', digit: r.digit, endpos };
@@ -59,21 +63,36 @@ export const playback: Application = async (pbx, ch, data) => {
 };
 
 /**
- * Background(file1&file2...): like Playback but a digit stops it and jumps to that extension in
- * the current context (priority 1) when it exists, else to `i`.
+ * Background(file1&file2...): answers if needed, plays the files; any digit stops them. In the
+ * dialplan a digit that is itself an extension of the context jumps there; otherwise (and always
+ * under AGI EXEC, where Asterisk disables that workaround) the digit's code is returned.
+ * BACKGROUNDSTATUS is FAILED when a file does not exist, else SUCCESS.
  */
-export const background: Application = async (pbx, ch, data) => {
+export const background: Application = async (pbx, ch, data, context) => {
   const files = (args(data)[0] ?? '').split('&').filter(Boolean);
+  if (files.length === 0) return -1;
+  answerChannel(pbx, ch);
+  let status = 'SUCCESS';
+  let res: AppResult = 0;
   for (const f of files) {
     const r = await streamFile(pbx, ch, f, '0123456789*#');
-    if (r.ended === 'hangup') return -1;
+    if (r.ended === 'missing') {
+      status = 'FAILED';
+      break;
+    }
+    if (r.ended === 'hangup') {
+      res = -1;
+      break;
+    }
     if (r.ended === 'digit' && r.digit) {
-      const exten = pbx.extensionExists(ch.context, r.digit) ? r.digit : 'i';
-      if (!pbx.extensionExists(ch.context, exten)) return 0;
-      return { goto: { context: ch.context, exten, priority: 1 } };
+      res = r.digit.charCodeAt(0);
+      if (!context?.fromAgi && pbx.extensionExists(ch.context, r.digit))
+        res = { goto: { context: ch.context, exten: r.digit, priority: 1 } };
+      break;
     }
   }
-  return 0;
+  pbx.setVar(ch, 'BACKGROUNDSTATUS', status);
+  return res;
 };
 
 /** Read(var[,file[,maxdigits[,options[,attempts[,timeout]]]]]): collects digits until # or max. */

@@ -8,11 +8,26 @@ export interface DialplanLocation {
   readonly priority: number;
 }
 
-/** 0: go on; -1: the channel hangs up (hung up, or the app asked for it); or jump somewhere. */
-export type AppResult = 0 | -1 | { readonly goto: DialplanLocation };
+/**
+ * What an application returns, as Asterisk's do: 0 to go on, -1 to end the call (hung up, or the
+ * application asked for it), a digit's character code (Background() interrupted by a key), or a
+ * jump somewhere.
+ */
+export type AppResult = number | { readonly goto: DialplanLocation };
+
+/** How an application is run. */
+export interface AppContext {
+  /** Run by AGI EXEC: Asterisk disables its dialplan workarounds (Background returns the key). */
+  readonly fromAgi?: boolean;
+}
 
 /** A dialplan application: runs on one channel with its (substituted) argument text. */
-export type Application = (pbx: Pbx, ch: Channel, data: string) => Promise<AppResult>;
+export type Application = (
+  pbx: Pbx,
+  ch: Channel,
+  data: string,
+  context?: AppContext,
+) => Promise<AppResult>;
 
 /** Splits application arguments on commas (no quoting: the demos do not need it). */
 export function args(data: string): string[] {

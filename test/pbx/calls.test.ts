@@ -131,8 +131,8 @@ describe('calls on the embedded PBX', () => {
     await agi('get', 'GET VARIABLE COLOR');
     expect(await result('get')).toBe('200 result=1 (blue)\n');
     await agi('stream', 'STREAM FILE hello-world ""');
-    await clock.advance(1405);
-    expect(await result('stream')).toBe('200 result=0 endpos=11240\n');
+    await clock.advance(1420);
+    expect(await result('stream')).toBe('200 result=0 endpos=11360\n');
     await agi('bogus', 'NO SUCH THING');
     expect(await result('bogus')).toBe('510 Invalid or unknown command\n');
     await agi('bye', 'HANGUP');

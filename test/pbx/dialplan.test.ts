@@ -62,7 +62,7 @@ describe('AGI helpers', () => {
 describe('sounds', () => {
   it('should know silence/N and the measured hello-world length', () => {
     expect(soundSamples('silence/3')).toBe(24000);
-    expect(soundMs('hello-world')).toBe(1405);
+    expect(soundMs('hello-world')).toBe(1420);
     expect(soundSamples('no-such-file')).toBeUndefined();
   });
 });

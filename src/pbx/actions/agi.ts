@@ -1,13 +1,16 @@
 import { agiSessionOf } from '../agi/AsyncAgi.js';
 import { type ActionHandler, message } from './types.js';
 
-/** AGI: queues a command on a channel in AsyncAGI; the result comes later as AsyncAGIExec. */
+/**
+ * AGI: queues a command on a channel that has entered AsyncAGI (even if its AGI has ended since:
+ * res_agi keeps the queue); the result comes later as AsyncAGIExec.
+ */
 export const agi: ActionHandler = (ctx) => {
   const m = ctx.message;
   const name = m.get('Channel') ?? '';
   const command = m.get('Command');
   if (!name || !command) {
-    ctx.reply('Error', message(!name ? 'Channel not specified' : 'Command not specified'));
+    ctx.reply('Error', message('Both, Channel and Command are *required*'));
     return;
   }
   const ch = ctx.pbx.findChannel(name);

@@ -7,9 +7,14 @@ export interface QueuedAgiCommand {
   readonly commandId: string;
 }
 
-/** The AsyncAGI state of a channel: the command queue the `AGI` action fills. */
+/**
+ * The AsyncAGI state of a channel: the command queue the `AGI` action fills. It is created the
+ * first time the channel enters AsyncAGI and stays until the channel is gone.
+ */
 export class AsyncAgiSession {
   readonly queue: QueuedAgiCommand[] = [];
+  /** Whether AGI(agi:async) is running now (its commands are being executed). */
+  running = false;
 
   enqueue(cmd: QueuedAgiCommand): void {
     this.queue.push(cmd);

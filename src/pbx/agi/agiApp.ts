@@ -2,8 +2,9 @@ import { encodeAgiText } from '../../protocol/agiEnv.js';
 import type { Channel } from '../channels/Channel.js';
 import type { AppResult } from '../dialplan/applications/types.js';
 import type { Pbx } from '../Pbx.js';
-import { AsyncAgiSession } from './AsyncAgi.js';
+import { AsyncAgiSession, agiSessionOf, type QueuedAgiCommand } from './AsyncAgi.js';
 import { type ApplicationLookup, runAgiCommand } from './commands.js';
+import { execEndFields } from './outcome.js';
 
 /** res_agi checks the queue of an idle AsyncAGI channel every 100 ms. */
 const POLL_MS = 100;
@@ -48,9 +49,12 @@ export function agiEnvironment(ch: Channel): string {
 
 /**
  * AGI(agi:async): announces the channel with AsyncAGIStart, then runs the commands the `AGI`
- * action queues, one at a time, until HANGUP, ASYNCAGI BREAK or a hangup. `EXEC` finds the other
- * dialplan applications through `application`, passed in by the application table (which holds
- * this one too, so this module cannot import it).
+ * action queues, one at a time, until the channel hangs up, ASYNCAGI BREAK, or a command fails
+ * (RESULT_FAILURE: a missing file in STREAM FILE). The command queue stays with the channel
+ * afterwards, as res_agi's datastore does: the `AGI` action still accepts commands, which run if
+ * the channel enters AsyncAGI again. AGISTATUS: SUCCESS, FAILURE or HANGUP (the dialplan stops).
+ * `EXEC` finds the other dialplan applications through `application`, passed in by the
+ * application table (which holds this one too, so this module cannot import it).
  */
 export const agi = async (
   pbx: Pbx,
@@ -62,47 +66,44 @@ export const agi = async (
     pbx.setVar(ch, 'AGISTATUS', 'FAILURE');
     return 0;
   }
-  const session = new AsyncAgiSession();
+  const session = agiSessionOf(ch) ?? new AsyncAgiSession();
   ch.agi = session;
+  session.running = true;
   pbx.channelEvent('AsyncAGIStart', 'agi', ch, [['Env', encodeAgiText(agiEnvironment(ch))]]);
-  let status: 'SUCCESS' | 'HANGUP' = 'SUCCESS';
+  let status: 'SUCCESS' | 'FAILURE' | 'HANGUP' = 'SUCCESS';
   try {
     for (;;) {
-      const next = session.queue.shift();
-      if (!next) {
-        if (ch.hangupRequested) {
-          status = 'HANGUP';
-          break;
-        }
-        const r = await ch.wait(pbx.clock, POLL_MS);
-        if (r.kind === 'hangup') {
-          status = 'HANGUP';
-          break;
-        }
-        continue;
-      }
-      const done = await execute(pbx, ch, next.command, next.commandId, application);
-      if (done === 'hangup' || ch.hangupRequested) {
+      if (ch.hangupRequested) {
         status = 'HANGUP';
         break;
       }
-      if (done === 'break') break;
+      const next = session.queue.shift();
+      if (!next) {
+        // res_agi polls an idle channel's queue every 100 ms.
+        await ch.wait(pbx.clock, POLL_MS);
+        continue;
+      }
+      const outcome = await execute(pbx, ch, next, application);
+      if (ch.destroyed) return -1;
+      if (outcome === 'break') break;
+      if (outcome === 'failure' && !ch.hangupRequested) {
+        status = 'FAILURE';
+        break;
+      }
     }
   } finally {
-    ch.agi = undefined;
+    session.running = false;
   }
-  if (!ch.destroyed) {
-    pbx.channelEvent('AsyncAGIEnd', 'agi', ch);
-    pbx.setVar(ch, 'AGISTATUS', status);
-  }
+  if (ch.destroyed) return -1;
+  pbx.channelEvent('AsyncAGIEnd', 'agi', ch);
+  pbx.setVar(ch, 'AGISTATUS', status);
   return status === 'HANGUP' ? -1 : 0;
 };
 
 async function execute(
   pbx: Pbx,
   ch: Channel,
-  command: string,
-  clientId: string,
+  { command, commandId: clientId }: QueuedAgiCommand,
   application: ApplicationLookup,
 ) {
   const id = nextCommandId();
@@ -111,19 +112,16 @@ async function execute(
     ['Command', command],
   ]);
   const r = await runAgiCommand(pbx, ch, command, application);
-  if (ch.destroyed) return 'hangup' as const;
+  if (ch.destroyed) return 'failure';
+  const [code, text] = execEndFields(r);
   pbx.channelEvent('AGIExecEnd', 'agi', ch, [
     ['CommandId', id],
     ['Command', command],
-    ['ResultCode', String(r.code)],
-    [
-      'Result',
-      r.code === 200 ? 'Success' : r.code === 510 ? 'Invalid or unknown command' : 'Usage',
-    ],
+    ['ResultCode', code],
+    ['Result', text],
   ]);
-  pbx.channelEvent('AsyncAGIExec', 'agi', ch, [
-    ['Result', encodeAgiText(`${r.line}\n`)],
-    ['CommandId', clientId],
-  ]);
-  return r.after ?? ('next' as const);
+  const exec: [string, string][] = [['Result', encodeAgiText(`${r.text}\n`)]];
+  if (clientId) exec.push(['CommandId', clientId]);
+  pbx.channelEvent('AsyncAGIExec', 'agi', ch, exec);
+  return r.status;
 }

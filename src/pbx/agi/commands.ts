@@ -1,193 +1,161 @@
 import { answerChannel } from '../channels/answer.js';
 import type { Channel } from '../channels/Channel.js';
 import { ANSWER_DELAY_MS } from '../dialplan/applications/basic.js';
-import { streamFile } from '../dialplan/applications/playback.js';
 import type { Application } from '../dialplan/applications/types.js';
-import { lookup, substitute } from '../dialplan/substitute.js';
+import { findVariable, substitute, truthy } from '../dialplan/substitute.js';
 import type { Pbx } from '../Pbx.js';
-import { numberFiles } from './sayNumber.js';
+import { type AgiOutcome, done, result, usage } from './outcome.js';
+import { getData, sayDigits, sayNumber, streamFileCommand, waitForDigit } from './playCommands.js';
 
-/** The outcome of one AGI command: its result line (`200 result=0`) and what the loop does next. */
-export interface AgiOutcome {
-  readonly code: number;
-  readonly line: string;
-  readonly after?: 'hangup' | 'break';
-}
+export type { AgiOutcome } from './outcome.js';
 
 /** Soft hangup flag AGI HANGUP sets (AST_SOFTHANGUP_EXPLICIT), reported as SoftHangupRequest Cause. */
 const SOFTHANGUP_EXPLICIT = 32;
-const ALL_DIGITS = '0123456789*#';
 
-const ok = (result: string | number, extra = ''): AgiOutcome => ({
-  code: 200,
-  line: `200 result=${result}${extra}`,
-});
-
-/** Splits an AGI command line into words, honouring double quotes. */
+/**
+ * Splits an AGI command line into words as res_agi's parse_args does: whitespace separates,
+ * double quotes group, a backslash takes the next character literally.
+ */
 export function agiWords(line: string): string[] {
   const out: string[] = [];
-  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g;
-  for (let m = re.exec(line); m; m = re.exec(line))
-    out.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2]!);
+  let word = '';
+  let inWord = false;
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === '\\' && i + 1 < line.length) {
+      word += line[++i];
+      inWord = true;
+    } else if (c === '"') {
+      quoted = !quoted;
+      inWord = true;
+    } else if (!quoted && /\s/.test(c)) {
+      if (inWord) out.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (inWord) out.push(word);
   return out;
 }
 
-/** Finds a dialplan application by lower-case name, for `EXEC`. */
+/**
+ * Finds a dialplan application by lower-case name (for EXEC): given by the application table,
+ * which holds AGI() too and so cannot be imported here.
+ */
 export type ApplicationLookup = (name: string) => Application | undefined;
 
+/** An AGI command handler: gets every word of the line (the command's own words included). */
 type Handler = (
   pbx: Pbx,
   ch: Channel,
-  args: string[],
+  argv: string[],
   application: ApplicationLookup,
 ) => Promise<AgiOutcome>;
 
-const digitCode = (d: string) => d.charCodeAt(0);
-
-/** The AGI commands the embedded PBX runs, by their (upper-case) words. */
-const COMMANDS: ReadonlyArray<[words: string[], handler: Handler]> = [
-  [
-    ['ANSWER'],
-    async (pbx, ch) => {
-      if (answerChannel(pbx, ch)) {
-        const r = await ch.wait(pbx.clock, ANSWER_DELAY_MS);
-        if (r.kind === 'hangup') return ok(-1);
-      }
-      return ok(0);
-    },
-  ],
-  [
-    ['HANGUP'],
-    async (pbx, ch) => {
-      pbx.softHangupRequest(ch, SOFTHANGUP_EXPLICIT);
-      ch.requestHangup();
-      return { ...ok(1), after: 'hangup' };
-    },
-  ],
-  [
-    ['STREAM', 'FILE'],
-    async (pbx, ch, [file = '', escapeDigits = '']) => {
-      const r = await streamFile(pbx, ch, file, escapeDigits);
-      if (r.ended === 'missing') return ok(-1, ' endpos=0');
-      if (r.ended === 'hangup') return ok(-1, ` endpos=${r.endpos}`);
-      return ok(r.digit ? digitCode(r.digit) : 0, ` endpos=${r.endpos}`);
-    },
-  ],
-  [
-    ['EXEC'],
-    async (pbx, ch, [app = '', ...rest], application) => {
-      const impl = application(app.toLowerCase());
-      if (!impl) return ok(-2);
-      const data = substitute(rest.join(' '), ch, pbx.globals);
-      const prev = [ch.app, ch.appData] as const;
-      ch.app = app;
-      ch.appData = data;
-      const r = await impl(pbx, ch, data);
-      [ch.app, ch.appData] = prev;
-      return ok(r === -1 ? -1 : 0);
-    },
-  ],
-  [
-    ['WAIT', 'FOR', 'DIGIT'],
-    async (pbx, ch, [timeout = '-1']) => {
-      const r = await ch.wait(pbx.clock, Number.parseInt(timeout, 10), true);
-      if (r.kind === 'hangup') return ok(-1);
-      return ok(r.kind === 'digit' ? digitCode(r.digit) : 0);
-    },
-  ],
-  [['GET', 'DATA'], getData],
-  [
-    ['SAY', 'DIGITS'],
-    async (pbx, ch, [digits = '', escapeDigits = '']) =>
-      say(pbx, ch, [...digits].map(digitFile), escapeDigits),
-  ],
-  [
-    ['SAY', 'NUMBER'],
-    async (pbx, ch, [num = '', escapeDigits = '']) =>
-      say(pbx, ch, numberFiles(Number.parseInt(num, 10)), escapeDigits),
-  ],
-  [
-    ['SET', 'VARIABLE'],
-    async (pbx, ch, [name = '', value = '']) => {
-      pbx.setVar(ch, name, value);
-      return ok(1);
-    },
-  ],
-  [
-    ['GET', 'VARIABLE'],
-    async (pbx, ch, [name = '']) => {
-      const v = lookup(name, ch, pbx.globals);
-      return v === '' ? ok(0) : ok(1, ` (${v})`);
-    },
-  ],
-  [
-    ['GET', 'FULL', 'VARIABLE'],
-    async (pbx, ch, [expr = '']) => ok(1, ` (${substitute(expr, ch, pbx.globals)})`),
-  ],
-  [['CHANNEL', 'STATUS'], async (_pbx, ch) => ok(ch.state)],
-  [['NOOP'], async () => ok(0)],
-  [['ASYNCAGI', 'BREAK'], async () => ({ ...ok(0), after: 'break' })],
+/** The AGI commands the embedded PBX runs, by their lower-case words (res_agi's table). */
+const COMMANDS: ReadonlyArray<[words: readonly string[], handler: Handler]> = [
+  [['answer'], answer],
+  [['asyncagi', 'break'], async () => ({ ...result(0), status: 'break' })],
+  [['channel', 'status'], channelStatus],
+  [['exec'], exec],
+  [['get', 'data'], getData],
+  [['get', 'full', 'variable'], getFullVariable],
+  [['get', 'variable'], getVariable],
+  [['hangup'], hangup],
+  [['noop'], async () => result(0)],
+  [['say', 'digits'], sayDigits],
+  [['say', 'number'], sayNumber],
+  [['set', 'variable'], setVariable],
+  [['stream', 'file'], streamFileCommand],
+  [['wait', 'for', 'digit'], waitForDigit],
 ];
 
-function digitFile(d: string): string {
-  return d === '*' ? 'digits/star' : d === '#' ? 'digits/pound' : `digits/${d}`;
+async function answer(pbx: Pbx, ch: Channel): Promise<AgiOutcome> {
+  if (answerChannel(pbx, ch)) {
+    const r = await ch.wait(pbx.clock, ANSWER_DELAY_MS);
+    if (r.kind === 'hangup') return done(-1, 'failure');
+  }
+  return result(0);
 }
 
-async function say(
+async function hangup(pbx: Pbx, ch: Channel, argv: string[]): Promise<AgiOutcome> {
+  if (argv.length > 2) return usage('hangup');
+  const target = argv.length === 2 ? pbx.findChannel(argv[1]!) : ch;
+  if (!target) return result(-1);
+  pbx.softHangupRequest(target, SOFTHANGUP_EXPLICIT);
+  target.requestHangup();
+  return result(1);
+}
+
+async function channelStatus(pbx: Pbx, ch: Channel, argv: string[]): Promise<AgiOutcome> {
+  if (argv.length > 3) return usage('channel status');
+  const target = argv.length === 3 ? pbx.findChannel(argv[2]!) : ch;
+  return result(target ? target.state : -1);
+}
+
+/**
+ * EXEC app [args]: runs a dialplan application with the one word after its name (quote it when
+ * it has spaces). The reply carries the application's own return value, and res_agi reports
+ * any value other than 0 as "Unknown Result" (a digit from Background(), -1 after a hang-up).
+ * `${...}` in the arguments is expanded only when the channel's AGIEXECFULL is true.
+ */
+async function exec(
   pbx: Pbx,
   ch: Channel,
-  files: string[],
-  escapeDigits: string,
+  argv: string[],
+  application: ApplicationLookup,
 ): Promise<AgiOutcome> {
-  for (const f of files) {
-    const r = await streamFile(pbx, ch, f, escapeDigits);
-    if (r.ended === 'hangup') return ok(-1);
-    if (r.ended === 'digit' && r.digit) return ok(digitCode(r.digit));
-  }
-  return ok(0);
+  if (argv.length < 2) return usage('exec');
+  const name = argv[1]!;
+  const impl = application(name.toLowerCase());
+  if (!impl) return done(-2, 'other');
+  const raw = argv[2] ?? '';
+  const data = truthy(ch.vars.get('AGIEXECFULL') ?? '') ? substitute(raw, ch, pbx.globals) : raw;
+  const prev = [ch.app, ch.appData] as const;
+  ch.app = name;
+  ch.appData = data;
+  const r = await impl(pbx, ch, data, { fromAgi: true });
+  [ch.app, ch.appData] = prev;
+  const code = typeof r === 'number' ? r : 0;
+  return done(code, code === 0 ? 'success' : 'other');
 }
 
-/** GET DATA file [timeout ms] [max digits]: prompt interruptible by any digit, then collect. */
-async function getData(
-  pbx: Pbx,
-  ch: Channel,
-  [file = '', timeoutText = '', maxText = '']: string[],
-) {
-  const timeout = Number.parseInt(timeoutText, 10) || 6000;
-  const max = Number.parseInt(maxText, 10) || 1024;
-  let digits = '';
-  for (const f of file.split('&').filter(Boolean)) {
-    const r = await streamFile(pbx, ch, f, ALL_DIGITS);
-    if (r.ended === 'hangup') return ok(-1);
-    if (r.ended === 'digit') {
-      digits = r.digit ?? '';
-      break;
-    }
-  }
-  for (;;) {
-    if (digits.endsWith('#')) return ok(digits.slice(0, -1));
-    if (digits.length >= max) return ok(digits);
-    const r = await ch.wait(pbx.clock, timeout, true);
-    if (r.kind === 'hangup') return ok(-1);
-    if (r.kind === 'timeout') return ok(digits, ' (timeout)');
-    digits += r.digit;
-  }
+async function setVariable(pbx: Pbx, ch: Channel, argv: string[]): Promise<AgiOutcome> {
+  if (argv.length !== 4) return usage('set variable');
+  pbx.setVar(ch, argv[2]!, argv[3]!);
+  return result(1);
 }
 
-/** Runs one AGI command line on a channel in AGI. Unknown commands answer `510`. */
+async function getVariable(pbx: Pbx, ch: Channel, argv: string[]): Promise<AgiOutcome> {
+  if (argv.length !== 3) return usage('get variable');
+  const value = findVariable(argv[2]!, ch, pbx.globals);
+  return value === undefined ? result(0) : result(1, ` (${value})`);
+}
+
+async function getFullVariable(pbx: Pbx, ch: Channel, argv: string[]): Promise<AgiOutcome> {
+  if (argv.length !== 4 && argv.length !== 5) return usage('get full variable');
+  const target = argv.length === 5 ? pbx.findChannel(argv[4]!) : ch;
+  if (!target) return result(0);
+  return result(1, ` (${substitute(argv[3]!, target, pbx.globals)})`);
+}
+
+/**
+ * Runs one AGI command line on a channel in AGI. The first command whose words all match the
+ * line's first words runs; none: `510 Invalid or unknown command`.
+ */
 export async function runAgiCommand(
   pbx: Pbx,
   ch: Channel,
   line: string,
   application: ApplicationLookup,
 ): Promise<AgiOutcome> {
-  const words = agiWords(line);
-  const upper = words.map((w) => w.toUpperCase());
-  let best: [string[], Handler] | undefined;
-  for (const entry of COMMANDS) {
-    const [cmd] = entry;
-    if (cmd.every((w, i) => upper[i] === w) && (!best || cmd.length > best[0].length)) best = entry;
-  }
-  if (!best) return { code: 510, line: '510 Invalid or unknown command' };
-  return best[1](pbx, ch, words.slice(best[0].length), application);
+  const argv = agiWords(line);
+  const lower = argv.map((w) => w.toLowerCase());
+  const entry = COMMANDS.find(([words]) => words.every((w, i) => lower[i] === w));
+  if (!entry) return { code: 510, text: '510 Invalid or unknown command', status: 'invalid' };
+  return entry[1](pbx, ch, argv, application);
 }

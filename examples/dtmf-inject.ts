@@ -30,7 +30,9 @@ export function serveEcho(
     for await (const digit of digits) {
       if (digit === '#') break;
       events.onDigit?.(call, digit);
-      await call.sayDigits(digit);
+      // SAY DIGITS needs a string that starts with a number (Asterisk answers 520 to `SAY DIGITS *`).
+      if (/^\d/.test(digit)) await call.sayDigits(digit);
+      else await call.streamFile(digit === '*' ? 'digits/star' : `letters/${digit.toLowerCase()}`);
     }
     await call.hangup();
   });

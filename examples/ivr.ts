@@ -123,11 +123,13 @@ if (isMain(import.meta.url)) {
       }),
     );
     await atPasscode;
-    await sleep(1500); // the prompt (agent-pass) is over
+    await sleep(1500); // GET DATA: a key interrupts the prompt (agent-pass)
     say(started, 'alice types 12345#');
     await pbx.sendDigits(phone, '12345#', { receive: true });
     await atMenu;
-    await sleep(800);
+    // After the menu's prompts (about 3.5 s), during its wait for a key: as on a real Asterisk,
+    // a key pressed in the gap between two AGI commands would be lost.
+    await sleep(4500);
     say(started, 'alice presses 1');
     await pbx.sendDigits(phone, '1', { receive: true });
     await atConnecting;

@@ -181,11 +181,13 @@ export const ivrCall: DemoCall = {
       try {
         const caller = call.first.getSnapshot().context.name;
         await until(() => state === 'passcode', signal);
-        await delay(1500, signal); // the prompt is over
+        await delay(1500, signal); // GET DATA: a key interrupts the prompt
         demo.say('demo 500: the caller types 12345#');
         await pbx.sendDigits(caller, '12345#', { durationMs: 100 });
         await until(() => state === 'menu', signal);
-        await delay(800, signal);
+        // After the menu's prompts (about 3.5 s), during its wait for a key: as on a real
+        // Asterisk, a key pressed in the gap between two AGI commands would be lost.
+        await delay(4500, signal);
         demo.say('demo 500: the caller presses 1');
         await pbx.sendDigits(caller, '1', { durationMs: 100 });
         await until(

@@ -24,7 +24,7 @@ function statesOf(printed: string[], prefix: string): string[] {
 
 describe('octostate start', () => {
   it('should run the demo calls on the embedded PBX and stop after --seconds', async () => {
-    const run = runTsx('src/cli/main.ts', ['start', '--seconds', '21']);
+    const run = runTsx('src/cli/main.ts', ['start', '--seconds', '26']);
     // The inspector is on by default with the embedded PBX: the channel of the first call shows.
     await until(() => run.stdout().includes('+ Local/401@default-00000000;2'), 'the first call');
     const inspectorUrl = /octostate: inspector at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(
@@ -127,7 +127,7 @@ describe('octostate start', () => {
       );
     }
     expect(printed).toContain('demo calls done');
-    expect(printed).toContain('stopped (--seconds 21): 12 channels seen, 12 hung up, 0 live');
+    expect(printed).toContain('stopped (--seconds 26): 12 channels seen, 12 hung up, 0 live');
     expect(printed).toContain(`octostate: inspector at ${inspectorUrl}`);
   }, 40_000);
 

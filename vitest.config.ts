@@ -47,7 +47,14 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'scale', include: ['test/scale/**/*.test.ts'], testTimeout: 120_000 },
+        test: {
+          name: 'scale',
+          include: ['test/scale/**/*.test.ts'],
+          testTimeout: 120_000,
+          // One file at a time: each measures the runtime under a load of its own (event-loop
+          // delay, memory), which a second file running beside it would distort.
+          fileParallelism: false,
+        },
       },
     ],
   },

@@ -11,6 +11,9 @@ import { eventually, footprint, type PbxRig, startPbxRig } from '../runtime/pbxR
  * so a 402 call's 30 s agent wait costs nothing; the runtime's linger is real (50 ms).
  */
 const LINGER_MS = 50;
+/** These are leak tests, not speed tests: a busy machine may answer a thousand Originates slowly. */
+const ORIGINATE_TIMEOUT_MS = 60_000;
+const SETTLE_TIMEOUT_MS = 60_000;
 const KINDS = ['401', '402', '403'] as const;
 type Kind = (typeof KINDS)[number];
 /** Channels per call: each Local call is a `;1`/`;2` pair; 402 adds the agent's pair. */
@@ -25,14 +28,18 @@ afterEach(async () => {
 
 /** Originates a call to an extension as the recordings did (`;1` runs `Wait(60)`). */
 function originate(rig: PbxRig, kind: Kind, n: number) {
-  return rig.connection.action('Originate', [
-    ['Channel', `Local/${kind}@default`],
-    ['Application', 'Wait'],
-    ['Data', '60'],
-    ['CallerID', `"Load ${n}" <${5550000 + n}>`],
-    ['Async', 'true'],
-    ['Variable', `AsyncOrigId=scale-${n}`],
-  ]);
+  return rig.connection.action(
+    'Originate',
+    [
+      ['Channel', `Local/${kind}@default`],
+      ['Application', 'Wait'],
+      ['Data', '60'],
+      ['CallerID', `"Load ${n}" <${5550000 + n}>`],
+      ['Async', 'true'],
+      ['Variable', `AsyncOrigId=scale-${n}`],
+    ],
+    { timeoutMs: ORIGINATE_TIMEOUT_MS },
+  );
 }
 
 /**
@@ -67,11 +74,16 @@ function agiHanger(rig: PbxRig, armed: () => boolean = () => true) {
 }
 
 async function expectNothingLeft(rig: PbxRig, before: ReturnType<typeof footprint>) {
-  await eventually(() => rig.counts.removed === rig.counts.channels, 'every channel removed');
+  await eventually(
+    () => rig.counts.removed === rig.counts.channels,
+    'every channel removed',
+    SETTLE_TIMEOUT_MS,
+  );
   // The sweep that removed the last ones has no successor to schedule.
   await eventually(
     () => footprint(rig).scheduledEvents === before.scheduledEvents,
     'the linger timer to go',
+    SETTLE_TIMEOUT_MS,
   );
   expect(footprint(rig)).toEqual(before);
 }
@@ -127,7 +139,11 @@ describe('the runtime on the embedded PBX at scale', () => {
       }
       return histogram;
     };
-    await eventually(() => isDeepStrictEqual(labels(), expected), 'every call up at once');
+    await eventually(
+      () => isDeepStrictEqual(labels(), expected),
+      'every call up at once',
+      SETTLE_TIMEOUT_MS,
+    );
     expect(rig.pbx.channels()).toHaveLength(channels);
     // Each measure of the footprint sees the calls (so that it would see them left behind).
     const atPeak = footprint(rig);
@@ -151,7 +167,7 @@ describe('the runtime on the embedded PBX at scale', () => {
     expect(agi.failures).toEqual([]);
     await expectNothingLeft(rig, before);
     expect(rig.runningAfterRemoval).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 
   it('should run 10,000 calls one after the other and leak nothing', async () => {
     const calls = 10_000;
@@ -173,5 +189,5 @@ describe('the runtime on the embedded PBX at scale', () => {
     expect(agi.failures).toEqual([]);
     await expectNothingLeft(rig, before);
     expect(rig.runningAfterRemoval).toEqual([]);
-  }, 90_000);
+  }, 300_000);
 });

@@ -22,9 +22,10 @@ const LONG_SUITES = ['live', 'scale'];
 export default defineConfig({
   resolve: { alias: SELF_REFERENCE },
   test: {
-    // Generous: the end-to-end tests run calls in real time on a 2-core machine shared by two workers.
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Generous: the end-to-end tests run calls in real time and start processes (tsx), on a 2-core
+    // machine that may be busy with more than this run; a hang still fails, only later.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     // Unhandled rejections fail the run: the library promises never to leave one behind.
     dangerouslyIgnoreUnhandledErrors: false,
     projects: [

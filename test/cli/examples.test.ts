@@ -43,7 +43,7 @@ describe('examples on the embedded PBX', () => {
     const summary = printed.slice(printed.indexOf('-- events seen:') + 1);
     expect(summary).toEqual(expect.arrayContaining([' 2 Newchannel', ' 2 Newstate', ' 2 Hangup']));
     expect(printed.at(-2)).toBe('-- connection closed');
-  }, 30_000);
+  }, 60_000);
 
   it('chanwatch should print channel actors, variables, state changes, bridges, hang-ups and removals', async () => {
     const run = runTsx('examples/chanwatch.ts', [], { CHANWATCH_SECONDS: '7' });
@@ -78,5 +78,5 @@ describe('examples on the embedded PBX', () => {
     // Each actor is removed after the linger; nothing is live at the end.
     expect(printed.filter((line) => / removed\)$/.test(line))).toHaveLength(6);
     expect(printed).toContain('live channels: 0');
-  }, 30_000);
+  }, 60_000);
 });

@@ -129,7 +129,7 @@ describe('octostate start', () => {
     expect(printed).toContain('demo calls done');
     expect(printed).toContain('stopped (--seconds 26): 12 channels seen, 12 hung up, 0 live');
     expect(printed).toContain(`octostate: inspector at ${inspectorUrl}`);
-  }, 40_000);
+  }, 90_000);
 
   it('should only watch a real Asterisk given by ASTERISK_AMI_URL, and stop on SIGINT', async () => {
     const pbx = await startPbx({ port: 0 });

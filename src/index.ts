@@ -14,12 +14,16 @@
  * await runtime.ready();
  */
 
-export type { ChannelActorRef } from './actors/channelRouter.js';
 export type { BridgeChange } from './actors/dispatch.js';
 export type { ResyncReport } from './actors/resync.js';
-export { AgiChannel, type GetDataResult, type PlaybackResult } from './calls/AgiChannel.js';
-export type { AgiCommandOptions } from './calls/agiCommandTracker.js';
-export { Call, isInAgi } from './calls/Call.js';
+export {
+  AgiChannel,
+  type AgiCommandOptions,
+  type GetDataResult,
+  type PlaybackResult,
+} from './calls/AgiChannel.js';
+export type { AgiSendOptions, AgiSessionEnd, AgiTransport } from './calls/agiTransport.js';
+export { Call } from './calls/Call.js';
 export type { CallHandler, CallLogic, CallMatch } from './calls/callHandlers.js';
 export {
   type CollectDigitsInput,
@@ -78,6 +82,13 @@ export {
   type LineState,
   lineStateOf,
 } from './machines/channel/channelMachine.js';
+export {
+  type ChannelActorRef,
+  type ChannelSnapshot,
+  hasHungUp,
+  isBridged,
+  isInAgi,
+} from './machines/channel/channelSnapshot.js';
 export { describeChannel } from './machines/channel/describeChannel.js';
 export {
   type AgiServiceInput,

@@ -1,16 +1,16 @@
 import { formatAgiCommand } from '../protocol/agiCommand.js';
 import { type AgiResult, digitFromResult } from '../protocol/agiResult.js';
-import { AgiError, AgiNotInAgiError } from '../protocol/errors.js';
-import type { AgiCommandOptions, AgiCommandTracker } from './agiCommandTracker.js';
+import { AgiError } from '../protocol/errors.js';
+import type { AgiTransport } from './agiTransport.js';
 
-/** What an {@link AgiChannel} needs to know about its channel, read at each command. */
-export interface AgiChannelTarget {
-  /** The channel's current name (it changes on `Rename`). */
-  channel(): string;
-  readonly uniqueid: string;
-  /** Whether the channel is between `AsyncAGIStart` and `AsyncAGIEnd` right now. */
-  inAgi(): boolean;
+/** Per-command settings. */
+export interface AgiCommandOptions {
+  /** How long to wait for the result, in ms (default 30,000; media commands wait longer). */
+  timeoutMs?: number;
 }
+
+/** How long a command waits for its result unless it says otherwise. */
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** The outcome of a playback that digits may interrupt. */
 export interface PlaybackResult {
@@ -29,9 +29,10 @@ export interface GetDataResult {
 }
 
 /**
- * The AGI commands of one channel in AsyncAGI, as typed methods. Commands on one channel run one
- * after the other, in call order (Asterisk runs them in order anyway; queuing here keeps a failed
- * command from racing the next); commands on different channels run concurrently.
+ * The AGI commands of one channel, as typed methods, over its {@link AgiTransport} (AsyncAGI or
+ * FastAGI). Commands on one channel run one after the other, in call order (Asterisk runs them in
+ * order anyway; queuing here keeps a failed command from racing the next); commands on different
+ * channels run concurrently.
  *
  * @example
  * await call.answer();
@@ -44,32 +45,26 @@ export class AgiChannel {
   private running = 0;
 
   constructor(
-    private readonly target: AgiChannelTarget,
-    private readonly tracker: AgiCommandTracker,
+    /** Where the commands go: the channel's AGI session. */
+    protected readonly agi: AgiTransport,
   ) {}
+
+  /** The AGI environment of the channel's current (or last) AGI session (`agi_extension`...). */
+  get agiEnv(): Readonly<Record<string, string>> | undefined {
+    return this.agi.env;
+  }
 
   /**
    * Runs a raw AGI command line (quote arguments with {@link formatAgiCommand}). Fails at once with
-   * `AgiNotInAgiError` when the channel is not in AsyncAGI.
+   * `AgiNotInAgiError` when the channel is not in an AGI session.
    */
-  command(line: string, options?: AgiCommandOptions): Promise<AgiResult> {
+  command(line: string, options: AgiCommandOptions = {}): Promise<AgiResult> {
     // Made on the caller's stack: the command may only run after the ones queued before it.
     const origin = new Error(line);
-    const run = (): Promise<AgiResult> => {
-      if (!this.target.inAgi()) {
-        return Promise.reject(
-          new AgiNotInAgiError(`${line}: ${this.target.channel()} is not in AsyncAGI`, 0),
-        );
-      }
-      return this.tracker.run(
-        { channel: this.target.channel(), uniqueid: this.target.uniqueid },
-        line,
-        options,
-        origin,
-      );
-    };
-    // Checked now as well, so that a call on a channel outside AGI fails without waiting its turn.
-    if (!this.target.inAgi()) return run();
+    const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const run = (): Promise<AgiResult> => this.agi.send(line, { timeoutMs, origin });
+    // Sent now when no session is open, so that it fails at once instead of waiting its turn.
+    if (!this.agi.active) return run();
     // Sent at once when nothing is queued: an action issued right after (a PlayDTMF answering a
     // WAIT FOR DIGIT) must reach Asterisk after the command, not before it.
     const next = this.running === 0 ? run() : this.queue.then(run, run);

@@ -1,24 +1,22 @@
-import { createActor, type SnapshotFrom, type Subscription } from 'xstate';
-import type { ChannelActorRef } from '../actors/channelRouter.js';
+import { createActor, type Subscription } from 'xstate';
 import type { AmiClient } from '../connection/client.js';
 import type { ChannelContext } from '../machines/channel/channelContext.js';
-import type { ChannelOutput, channelMachine } from '../machines/channel/channelMachine.js';
+import type { ChannelOutput } from '../machines/channel/channelMachine.js';
+import {
+  type ChannelActorRef,
+  type ChannelSnapshot,
+  hasHungUp,
+  isInAgi,
+} from '../machines/channel/channelSnapshot.js';
 import { describeChannel } from '../machines/channel/describeChannel.js';
 import type { AmiMessage } from '../protocol/message.js';
 import { AgiChannel } from './AgiChannel.js';
-import type { AgiCommandTracker } from './agiCommandTracker.js';
+import type { AsyncAgi } from './asyncAgi.js';
 import {
   type CollectDigitsInput,
   type CollectDigitsOutput,
   collectDigitsMachine,
 } from './collectDigitsMachine.js';
-
-type ChannelSnapshot = SnapshotFrom<typeof channelMachine>;
-
-/** Whether a channel snapshot is between `AsyncAGIStart` and `AsyncAGIEnd`. */
-export function isInAgi(snapshot: ChannelSnapshot): boolean {
-  return snapshot.status === 'active' && snapshot.matches({ live: { agi: 'inAgi' } });
-}
 
 /**
  * One live channel, as an application drives it: the channel actor (its statechart, for state
@@ -38,20 +36,13 @@ export class Call extends AgiChannel {
     /** The channel's statechart actor. */
     readonly actor: ChannelActorRef,
     private readonly client: Pick<AmiClient, 'action'>,
-    tracker: AgiCommandTracker,
+    /** AsyncAGI on the runtime's connection: the channel's AGI commands go through it. */
+    asyncAgi: AsyncAgi,
     /** Finds the Call of another channel (for {@link Call.peer}). */
     private readonly lookup: (uniqueid: string) => Call | undefined = () => undefined,
   ) {
-    const uniqueid = actor.getSnapshot().context.uniqueid;
-    super(
-      {
-        uniqueid,
-        channel: () => actor.getSnapshot().context.name,
-        inAgi: () => isInAgi(actor.getSnapshot()),
-      },
-      tracker,
-    );
-    this.uniqueid = uniqueid;
+    super(asyncAgi.transport(actor));
+    this.uniqueid = actor.getSnapshot().context.uniqueid;
   }
 
   /** The channel's Uniqueid (stable for its whole life). */
@@ -85,7 +76,7 @@ export class Call extends AgiChannel {
 
   /** Whether the channel has hung up. */
   get hungUp(): boolean {
-    return this.actor.getSnapshot().status !== 'active';
+    return hasHungUp(this.actor.getSnapshot());
   }
 
   /**

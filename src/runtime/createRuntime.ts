@@ -8,8 +8,8 @@ import {
   waitFor,
 } from 'xstate';
 import { type ChannelActorRef, supervisorMachine } from '../actors/supervisorMachine.js';
-import { AgiCommandTracker } from '../calls/agiCommandTracker.js';
-import { Call, isInAgi } from '../calls/Call.js';
+import { AsyncAgi } from '../calls/asyncAgi.js';
+import { Call } from '../calls/Call.js';
 import {
   type CallHandler,
   CallHandlers,
@@ -30,8 +30,8 @@ import { createEmitter, type Emitter } from '../connection/emitter.js';
 import { AmiConnectionClosedError } from '../connection/errors.js';
 import { getDefaultLogger, type Logger } from '../connection/logger.js';
 import type { channelMachine } from '../machines/channel/channelMachine.js';
+import { isInAgi } from '../machines/channel/channelSnapshot.js';
 import { describeChannel } from '../machines/channel/describeChannel.js';
-import type { AmiMessage } from '../protocol/message.js';
 
 export type {
   InjectDtmfOptions,
@@ -145,12 +145,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const client = options.client ?? openConnection(options, logger);
   const bus = createEmitter<RuntimeEvents>();
   const handlers = new CallHandlers();
-  // AGI results and Originate outcomes are matched on the raw event stream, beside the supervisor.
-  const agi = new AgiCommandTracker(client);
+  // AGI results reach each Call through its channel actor; a lost connection fails them all.
+  const agi = new AsyncAgi(client);
   const originates = new OriginateTracker(client);
-  const onAmiEvent = (event: AmiMessage): void => agi.handleEvent(event);
-  const onDisconnected = (): void => agi.clear('the AMI connection dropped');
-  client.bus.on('event', onAmiEvent);
+  const onDisconnected = (): void => agi.fail('the AMI connection dropped');
   client.bus.on('disconnected', onDisconnected);
   const calls = new Map<string, Call>();
   const lookupCall = (uniqueid: string): Call | undefined => {
@@ -453,9 +451,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     close: () => {
       closing ??= (async () => {
         supervisor.send({ type: 'close' });
-        client.bus.off('event', onAmiEvent);
         client.bus.off('disconnected', onDisconnected);
-        agi.clear('the runtime closed');
+        agi.fail('the runtime closed');
         originates.close();
         for (const abort of [...waits]) abort(new AmiConnectionClosedError('the runtime closed'));
         calls.clear();

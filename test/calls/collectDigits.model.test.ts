@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { assign, createActor, setup } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { AgiCommandTracker } from '../../src/calls/agiCommandTracker.js';
+import { AsyncAgi } from '../../src/calls/asyncAgi.js';
 import { Call } from '../../src/calls/Call.js';
 import type {
   CollectDigitsInput,
@@ -132,13 +132,8 @@ function liveCall() {
   const actor = createActor(channelMachine, {
     input: channelInputFrom(createMessage([['Event', 'Newchannel'], ...base()])),
   }).start();
-  const call = new Call(
-    actor,
-    { action: async () => createMessage([['Response', 'Success']]) },
-    new AgiCommandTracker({
-      action: async () => createMessage([['Response', 'Success']]),
-    }),
-  );
+  const client = { action: async () => createMessage([['Response', 'Success']]) };
+  const call = new Call(actor, client, new AsyncAgi(client));
   return {
     call,
     press: (digit: string) =>

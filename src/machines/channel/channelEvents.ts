@@ -83,3 +83,14 @@ export interface AmiSendRequest {
   readonly action: string;
   readonly fields: ReadonlyArray<readonly [key: string, value: string]>;
 }
+
+/**
+ * What a channel statechart announces (`actor.on(...)`): the result of an AsyncAGI command, from
+ * the `AsyncAGIExec` that carries its `CommandID`, still URL-encoded as Asterisk sent it. The
+ * channel's AsyncAGI transport settles its commands with these.
+ */
+export interface ChannelEmitted {
+  readonly type: 'agi.result';
+  readonly commandId: string;
+  readonly result: string;
+}

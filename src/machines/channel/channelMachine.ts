@@ -1,11 +1,11 @@
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, emit, enqueueActions, setup } from 'xstate';
 import {
   absorbEvent,
   type ChannelContext,
   type ChannelInput,
   initialChannelContext,
 } from './channelContext.js';
-import type { AmiSendRequest, ChannelEvent } from './channelEvents.js';
+import type { AmiSendRequest, ChannelEmitted, ChannelEvent } from './channelEvents.js';
 
 /** The line state a `ChannelState` number stands for. */
 export type LineState = 'down' | 'incoming' | 'outgoing' | 'answered';
@@ -171,9 +171,18 @@ export const channelMachine = setup({
     events: {} as ChannelEvent,
     input: {} as ChannelInput,
     output: {} as ChannelOutput,
+    emitted: {} as ChannelEmitted,
   },
   actions: {
     absorb: assign(({ context, event }) => fold(context, event) ?? {}),
+    announceAgiResult: emit(({ event }) => {
+      const message = 'message' in event ? event.message : undefined;
+      return {
+        type: 'agi.result' as const,
+        commandId: message?.get('CommandID') ?? '',
+        result: message?.get('Result') ?? '',
+      };
+    }),
     onDown: () => {},
     onRinging: () => {},
     onAnswered: () => {},
@@ -248,6 +257,10 @@ export const channelMachine = setup({
         'ami.Hangup': { guard: 'isSelf', target: 'hungUp', actions: 'absorb' },
         lost: { target: 'hungUp', actions: 'absorb' },
         'ami.*': { guard: 'changes', actions: 'absorb' },
+        'ami.AsyncAGIExec': [
+          { guard: 'changes', actions: ['absorb', 'announceAgiResult'] },
+          { actions: 'announceAgiResult' },
+        ],
         sync: { actions: 'absorb' },
         hangup: { actions: 'requestHangup' },
         setVariable: { actions: 'setVariable' },

@@ -1,9 +1,9 @@
 import { expect } from 'vitest';
 import type { AnyActorRef } from 'xstate';
 import { AgiChannel } from '../../../src/calls/AgiChannel.js';
-import type { AgiCommandTracker } from '../../../src/calls/agiCommandTracker.js';
+import type { AgiTransport } from '../../../src/calls/agiTransport.js';
 import { type AgiResult, parseAgiResult } from '../../../src/protocol/agiResult.js';
-import { AgiError, AgiSessionEndedError } from '../../../src/protocol/errors.js';
+import { AgiError, AgiNotInAgiError, AgiSessionEndedError } from '../../../src/protocol/errors.js';
 
 interface Pending {
   readonly line: string;
@@ -32,9 +32,19 @@ export class ScriptedAgiCall {
 
   /** `autoReplies`: replies given at once to commands that start with the key (`HANGUP`). */
   constructor(private readonly autoReplies: Readonly<Record<string, string>> = {}) {
-    const tracker = {
-      run: (_target: unknown, line: string) =>
+    const inAgi = (): boolean => this.inAgi;
+    const transport: AgiTransport = {
+      kind: 'async',
+      get active() {
+        return inAgi();
+      },
+      env: undefined,
+      send: (line) =>
         new Promise<AgiResult>((resolve, reject) => {
+          if (!this.inAgi) {
+            reject(new AgiNotInAgiError(`${line}: not in AGI`, 0));
+            return;
+          }
           this.log.push(line);
           const auto = Object.entries(this.autoReplies).find(([prefix]) => line.startsWith(prefix));
           if (auto) {
@@ -45,11 +55,12 @@ export class ScriptedAgiCall {
           if (this.pending) reject(new Error(`${line} sent while ${this.pending.line} runs`));
           this.pending = { line, resolve, reject };
         }),
-    } as unknown as AgiCommandTracker;
-    this.call = new AgiChannel(
-      { channel: () => 'PJSIP/alice-00000001', uniqueid: '1795808411.5', inAgi: () => this.inAgi },
-      tracker,
-    );
+      onEnd: () => () => {},
+      close: async () => {
+        this.inAgi = false;
+      },
+    };
+    this.call = new AgiChannel(transport);
   }
 
   /** The line of the command waiting for its result (throws when none waits). */

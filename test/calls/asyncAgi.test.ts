@@ -1,8 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createActor } from 'xstate';
 import { AgiChannel } from '../../src/calls/AgiChannel.js';
-import { AgiCommandTracker } from '../../src/calls/agiCommandTracker.js';
+import { AsyncAgi } from '../../src/calls/asyncAgi.js';
 import type { ActionFields } from '../../src/connection/actionFields.js';
 import { AmiActionError } from '../../src/connection/errors.js';
+import { channelInputFrom } from '../../src/machines/channel/channelContext.js';
+import { toChannelEvent } from '../../src/machines/channel/channelEvents.js';
+import { channelMachine } from '../../src/machines/channel/channelMachine.js';
 import { encodeAgiText } from '../../src/protocol/agiEnv.js';
 import {
   AgiDeadChannelError,
@@ -24,13 +28,35 @@ interface SentAgi {
   commandId: string;
 }
 
+/** The channel fields every event about a channel carries. */
+const about = (channel: string, uniqueid: string): Array<[string, string]> => [
+  ['Channel', channel],
+  ['ChannelState', '6'],
+  ['ChannelStateDesc', 'Up'],
+  ['Uniqueid', uniqueid],
+  ['Linkedid', uniqueid],
+];
+
+/** A channel actor in AsyncAGI, as the supervisor would have it, fed AMI events by the test. */
+function channelInAgi(channel: string, uniqueid: string) {
+  const actor = createActor(channelMachine, {
+    input: channelInputFrom(createMessage([['Event', 'Newchannel'], ...about(channel, uniqueid)])),
+  }).start();
+  const event = (name: string, extra: Array<[string, string]> = []) =>
+    actor.send(
+      toChannelEvent(createMessage([['Event', name], ...about(channel, uniqueid), ...extra])),
+    );
+  event('AsyncAGIStart', [['Env', encodeAgiText(`agi_channel: ${channel}\n\n`)]]);
+  return { actor, event };
+}
+
 /**
- * A fake AMI client that records `Action: AGI` and lets the test answer each command the way
- * Asterisk does: the AGIExecEnd with Asterisk's own CommandId first, then AsyncAGIExec with ours.
+ * A fake AMI client that records `Action: AGI`, and a channel actor in AsyncAGI that the test
+ * answers each command through, the way Asterisk does: the AGIExecEnd with Asterisk's own
+ * CommandId first, then AsyncAGIExec with ours, both routed to the channel actor.
  */
 function fakeAsterisk(options: { refuse?: boolean } = {}) {
   const sent: SentAgi[] = [];
-  let tracker!: AgiCommandTracker;
   const client = {
     action: vi.fn(async (name: string, fields?: ActionFields): Promise<AmiMessage> => {
       const f = fields as Record<string, string>;
@@ -50,44 +76,37 @@ function fakeAsterisk(options: { refuse?: boolean } = {}) {
       ]);
     }),
   };
-  tracker = new AgiCommandTracker(client, 1_000);
+  const asyncAgi = new AsyncAgi(client);
+  const channels = new Map([[UNIQUEID, channelInAgi(CHANNEL, UNIQUEID)]]);
   const reply = (index: number, result: string, uniqueid = UNIQUEID): void => {
     const command = sent[index]!;
-    tracker.handleEvent(
-      createMessage([
-        ['Event', 'AGIExecEnd'],
-        ['Channel', command.channel],
-        ['Uniqueid', uniqueid],
-        ['Command', command.command],
-        ['CommandId', '1847225092'],
-        ['ResultCode', '200'],
-        ['Result', 'Success'],
-      ]),
-    );
-    tracker.handleEvent(
-      createMessage([
-        ['Event', 'AsyncAGIExec'],
-        ['Channel', command.channel],
-        ['Uniqueid', uniqueid],
-        ['Result', encodeAgiText(`${result}\n`)],
-        ['CommandId', command.commandId],
-      ]),
-    );
+    const { event } = channels.get(uniqueid)!;
+    event('AGIExecEnd', [
+      ['Command', command.command],
+      ['CommandId', '1847225092'],
+      ['ResultCode', '200'],
+      ['Result', 'Success'],
+    ]);
+    event('AsyncAGIExec', [
+      ['Result', encodeAgiText(`${result}\n`)],
+      ['CommandId', command.commandId],
+    ]);
   };
-  let inAgi = true;
-  const channel = new AgiChannel(
-    { channel: () => CHANNEL, uniqueid: UNIQUEID, inAgi: () => inAgi },
-    tracker,
-  );
+  const open = (channel: string, uniqueid: string): AgiChannel => {
+    const entry = channelInAgi(channel, uniqueid);
+    channels.set(uniqueid, entry);
+    return new AgiChannel(asyncAgi.transport(entry.actor));
+  };
+  const main = channels.get(UNIQUEID)!;
   return {
     sent,
     reply,
-    tracker,
-    channel,
+    asyncAgi,
+    channel: new AgiChannel(asyncAgi.transport(main.actor)),
+    event: main.event,
+    open,
     client,
-    leaveAgi: () => {
-      inAgi = false;
-    },
+    leaveAgi: () => main.event('AsyncAGIEnd'),
   };
 }
 
@@ -97,7 +116,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('AgiChannel', () => {
+describe('AgiChannel over AsyncAGI', () => {
   it('should send Action: AGI with a CommandID of its own and resolve on the matching AsyncAGIExec', async () => {
     const asterisk = fakeAsterisk();
     const answered = asterisk.channel.answer();
@@ -107,7 +126,7 @@ describe('AgiChannel', () => {
     ]);
     asterisk.reply(0, '200 result=0');
     await expect(answered).resolves.toBeUndefined();
-    expect(asterisk.tracker.size).toBe(0);
+    expect(asterisk.asyncAgi.size).toBe(0);
   });
 
   it('should return digits as characters, not ASCII codes', async () => {
@@ -203,14 +222,7 @@ describe('AgiChannel', () => {
 
   it('should run commands of different channels concurrently', async () => {
     const asterisk = fakeAsterisk();
-    const other = new AgiChannel(
-      {
-        channel: () => 'Local/403@default-00000003;2',
-        uniqueid: '1795808411.7',
-        inAgi: () => true,
-      },
-      asterisk.tracker,
-    );
+    const other = asterisk.open('Local/403@default-00000003;2', '1795808411.7');
     const a = asterisk.channel.waitForDigit(5000);
     const b = other.waitForDigit(5000);
     await settle();
@@ -225,27 +237,15 @@ describe('AgiChannel', () => {
     const asterisk = fakeAsterisk();
     const waiting = asterisk.channel.waitForDigit(-1);
     await settle();
-    asterisk.tracker.handleEvent(
-      createMessage([
-        ['Event', 'AsyncAGIEnd'],
-        ['Channel', CHANNEL],
-        ['Uniqueid', UNIQUEID],
-      ]),
-    );
+    asterisk.event('AsyncAGIEnd');
     await expect(waiting).rejects.toBeInstanceOf(AgiSessionEndedError);
 
+    asterisk.event('AsyncAGIStart', [['Env', '']]);
     const other = asterisk.channel.getData('beep');
     await settle();
-    asterisk.tracker.handleEvent(
-      createMessage([
-        ['Event', 'Hangup'],
-        ['Channel', CHANNEL],
-        ['Uniqueid', UNIQUEID],
-        ['Cause', '16'],
-      ]),
-    );
+    asterisk.event('Hangup', [['Cause', '16']]);
     await expect(other).rejects.toThrow(/hung up/);
-    expect(asterisk.tracker.size).toBe(0);
+    expect(asterisk.asyncAgi.size).toBe(0);
   });
 
   it('should fail at once, without sending, on a channel that is not in AGI', async () => {
@@ -258,14 +258,14 @@ describe('AgiChannel', () => {
   it('should time out with a stack that points at the caller', async () => {
     vi.useFakeTimers();
     const asterisk = fakeAsterisk();
-    const pending = asterisk.channel.command('NOOP');
+    const pending = asterisk.channel.command('NOOP', { timeoutMs: 1000 });
     const caught = pending.catch((error: unknown) => error);
     await vi.advanceTimersByTimeAsync(1_001);
     const error = (await caught) as AgiError;
     expect(error).toBeInstanceOf(AgiError);
     expect(error.message).toMatch(/no AGI result within 1000 ms/);
-    expect(error.stack).toContain('agiChannel.test.ts');
-    expect(asterisk.tracker.size).toBe(0);
+    expect(error.stack).toContain('asyncAgi.test.ts');
+    expect(asterisk.asyncAgi.size).toBe(0);
   });
 
   it('should turn a refused AGI action into an AgiError with the AMI error as cause', async () => {
@@ -273,22 +273,17 @@ describe('AgiChannel', () => {
     const error = (await asterisk.channel.answer().catch((e: unknown) => e)) as AgiError;
     expect(error).toBeInstanceOf(AgiError);
     expect(error.cause).toBeInstanceOf(AmiActionError);
-    expect(asterisk.tracker.size).toBe(0);
+    expect(asterisk.asyncAgi.size).toBe(0);
   });
 
   it('should ignore results of other clients’ commands', async () => {
     const asterisk = fakeAsterisk();
     const mine = asterisk.channel.answer();
     await settle();
-    asterisk.tracker.handleEvent(
-      createMessage([
-        ['Event', 'AsyncAGIExec'],
-        ['Channel', CHANNEL],
-        ['Uniqueid', UNIQUEID],
-        ['Result', '510%20Invalid%0A'],
-        ['CommandId', 'someone-else-1'],
-      ]),
-    );
+    asterisk.event('AsyncAGIExec', [
+      ['Result', '510%20Invalid%0A'],
+      ['CommandId', 'someone-else-1'],
+    ]);
     asterisk.reply(0, '200 result=0');
     await expect(mine).resolves.toBeUndefined();
   });

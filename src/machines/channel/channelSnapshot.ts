@@ -1,0 +1,28 @@
+import type { ActorRefFrom, SnapshotFrom } from 'xstate';
+import type { channelMachine } from './channelMachine.js';
+
+/** A channel statechart's snapshot. */
+export type ChannelSnapshot = SnapshotFrom<typeof channelMachine>;
+
+/** A running channel statechart. */
+export type ChannelActorRef = ActorRefFrom<typeof channelMachine>;
+
+/**
+ * Whether the channel has hung up: Asterisk said `Hangup`, or the channel was lost.
+ *
+ * @example
+ * hasHungUp(call.actor.getSnapshot()); // false while the call is up
+ */
+export function hasHungUp(snapshot: ChannelSnapshot): boolean {
+  return snapshot.status !== 'active';
+}
+
+/** Whether a channel snapshot is between `AsyncAGIStart` and `AsyncAGIEnd`. */
+export function isInAgi(snapshot: ChannelSnapshot): boolean {
+  return snapshot.status === 'active' && snapshot.matches({ live: { agi: 'inAgi' } });
+}
+
+/** Whether the channel is in a bridge. */
+export function isBridged(snapshot: ChannelSnapshot): boolean {
+  return snapshot.status === 'active' && snapshot.matches({ live: { bridge: 'bridged' } });
+}

@@ -211,6 +211,10 @@ async function bridgeCall(pbx: Pbx, caller: Channel, peer: Channel, resource: st
   });
   pbx.setVar(caller, 'BRIDGEPEER', '');
   pbx.setVar(peer, 'BRIDGEPEER', '');
+  // A channel hung up in a bridge without a cause leaves it with Normal Clearing
+  // (bridge_channel.c, channel_set_cause), and the bridge dissolves with that cause.
+  const leaver = callerLeft ? caller : peer;
+  if (leaver.hangupCause <= 0) leaver.hangupCause = 16;
   const leave = (ch: Channel, left: number) => {
     ch.bridgeId = undefined;
     pbx.emit('BridgeLeave', 'call', [...bridgeSnapshot(id, left), ...pbx.snapshot(ch)]);

@@ -44,6 +44,9 @@ export default defineConfig({
           include: ['test/live/**/*.test.ts'],
           // One real Asterisk for the live suite (ASTERISK_AMI_URL or testcontainers), shared by its files.
           globalSetup: ['test/live/globalSetup.ts'],
+          // One file at a time: every runtime on that Asterisk sees every call, so two files'
+          // handlers for the same extension would claim each other's calls.
+          fileParallelism: false,
         },
       },
       {

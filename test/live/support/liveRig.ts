@@ -1,0 +1,100 @@
+import { pino } from 'pino';
+import { AmiConnection } from '../../../src/connection/AmiConnection.js';
+import { createRuntime, type ReconnectOptions, type Runtime } from '../../../src/index.js';
+import { Observer } from './observation.js';
+
+/** Which PBX a rig talks to. */
+export type PbxKind = 'asterisk' | 'embedded';
+
+export const silentLogger = pino({ level: 'silent' });
+
+/**
+ * A runtime on one PBX for one test, as an application would run it (`createRuntime` on an AMI
+ * URL), with an {@link Observer} on its bus and its AMI session.
+ */
+export interface LiveRig {
+  readonly pbx: PbxKind;
+  readonly url: string;
+  readonly runtime: Runtime;
+  /** The runtime's AMI session (opened by the rig, so that tests can send actions on it). */
+  readonly client: AmiConnection;
+  readonly observer: Observer;
+  /** Resolves once every channel the runtime saw has hung up and the runtime holds nothing. */
+  settled(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts a runtime on `url` and resolves once it is live. */
+export async function startRig(
+  pbx: PbxKind,
+  url: string,
+  options: { lingerMs?: number; reconnect?: ReconnectOptions | false } = {},
+): Promise<LiveRig> {
+  const client = AmiConnection.fromUrl(url, {
+    logger: silentLogger,
+    reconnect: options.reconnect ?? false,
+  });
+  const runtime = createRuntime({
+    client,
+    logger: silentLogger,
+    lingerMs: options.lingerMs ?? 100,
+  });
+  const observer = new Observer(runtime, client);
+  await client.connect();
+  await runtime.ready();
+  return {
+    pbx,
+    url,
+    runtime,
+    client,
+    observer,
+    settled: (timeoutMs = 15_000) =>
+      until(
+        () => observer.live === 0 && Object.values(runtime.stats()).every((n) => n === 0),
+        `${pbx}: every call over and the runtime empty (${JSON.stringify(runtime.stats())})`,
+        timeoutMs,
+      ),
+    close: async () => {
+      await runtime.close();
+      await client.close();
+    },
+  };
+}
+
+/**
+ * Waits for a condition the test cannot get an event for (polling every 20 ms), and fails with
+ * `what` after `timeoutMs`.
+ */
+export async function until(probe: () => boolean, what: string, timeoutMs = 15_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Hangs up every channel on the PBX at `url` (one `Hangup` per channel `CoreShowChannels` lists)
+ * and waits until none is left: each test leaves the PBX as it found it.
+ */
+export async function hangUpEverything(url: string, timeoutMs = 15_000): Promise<void> {
+  const ami = AmiConnection.fromUrl(url, { logger: silentLogger, reconnect: false });
+  await ami.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { items } = await ami.listAction('CoreShowChannels');
+      if (items.length === 0) return;
+      if (Date.now() > deadline) {
+        const names = items.map((item) => item.get('Channel')).join(', ');
+        throw new Error(`channels still up after ${timeoutMs} ms: ${names}`);
+      }
+      await Promise.allSettled(
+        items.map((item) => ami.action('Hangup', { Channel: item.get('Channel') ?? '' })),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    await ami.close();
+  }
+}

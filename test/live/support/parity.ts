@@ -1,0 +1,96 @@
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type PbxHandle, startPbx } from '../../../src/pbx/index.js';
+import { liveTarget } from '../liveTarget.js';
+import { hangUpEverything, type LiveRig, type PbxKind, startRig } from './liveRig.js';
+import type { Observation } from './observation.js';
+
+/** The two PBXs a parity test runs on: the real Asterisk of the run and an embedded PBX. */
+export interface PbxPair {
+  /** The real Asterisk's AMI URL, or undefined when the live suite skips. */
+  readonly asteriskUrl: string | undefined;
+  /** Why the suite runs or skips. */
+  readonly reason: string;
+  /** The embedded PBX's AMI URL (with credentials), once `beforeAll` ran. */
+  embeddedUrl(): string;
+  urlOf(pbx: PbxKind): string;
+}
+
+/**
+ * Declares, for the calling test file, the real Asterisk of the run and an embedded PBX in real
+ * time (started before the file's tests, stopped after them), both running `asterisk-etc/`.
+ */
+export function pbxPair(): PbxPair {
+  const { url, reason } = liveTarget();
+  let embedded: PbxHandle | undefined;
+  beforeAll(async () => {
+    if (url) embedded = await startPbx({ port: 0 });
+  });
+  afterAll(async () => {
+    await embedded?.stop();
+  });
+  const embeddedUrl = (): string => {
+    if (!embedded) throw new Error('the embedded PBX is not running');
+    return embedded.url.replace('ami://', 'ami://manager:secret@');
+  };
+  return {
+    asteriskUrl: url,
+    reason,
+    embeddedUrl,
+    urlOf: (pbx) => (pbx === 'asterisk' ? url! : embeddedUrl()),
+  };
+}
+
+/** What one run of a scenario returned and what its runtime saw. */
+export interface Run<T> {
+  readonly result: T;
+  readonly observation: Observation;
+}
+
+/** Options of {@link onBoth}. */
+export interface OnBothOptions {
+  /** The runtime's linger (default 100 ms). */
+  readonly lingerMs?: number;
+  /** How long the calls may take to end after the scenario returns (default 15 s). */
+  readonly settleMs?: number;
+}
+
+/**
+ * Runs the same scenario on the real Asterisk and on the embedded PBX at once, each with its own
+ * runtime; waits until every call is over and each runtime holds nothing; then hangs up whatever
+ * is left on either PBX. Resolves with both runs, for the test to check the real one and compare.
+ */
+export async function onBoth<T>(
+  pair: PbxPair,
+  scenario: (rig: LiveRig) => Promise<T>,
+  options: OnBothOptions = {},
+): Promise<Record<PbxKind, Run<T>>> {
+  const rigs: LiveRig[] = [];
+  const runOn = async (pbx: PbxKind): Promise<Run<T>> => {
+    const rig = await startRig(pbx, pair.urlOf(pbx), { lingerMs: options.lingerMs ?? 100 });
+    rigs.push(rig);
+    const result = await scenario(rig);
+    await rig.settled(options.settleMs);
+    return { result, observation: rig.observer.observation() };
+  };
+  try {
+    const [asterisk, embedded] = await Promise.all([runOn('asterisk'), runOn('embedded')]);
+    return { asterisk, embedded };
+  } finally {
+    await Promise.allSettled(rigs.map((rig) => rig.close()));
+    await Promise.all([
+      hangUpEverything(pair.urlOf('asterisk')),
+      hangUpEverything(pair.urlOf('embedded')),
+    ]);
+  }
+}
+
+/**
+ * The embedded PBX must have shown the application what the real Asterisk showed it: the same
+ * channels, state sequences, AGI commands and replies, hang-up causes and scenario results.
+ */
+export function expectSameView<T>(runs: Record<PbxKind, Run<T>>): void {
+  expect(runs.embedded.observation, 'the embedded PBX differs from the real Asterisk').toEqual(
+    runs.asterisk.observation,
+  );
+  expect(runs.embedded.result).toEqual(runs.asterisk.result);
+}

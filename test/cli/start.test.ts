@@ -90,7 +90,7 @@ describe('octostate start', () => {
       expect(printed).toContain(`- Local/403@default-00000003${half} hung up: 0 Unknown`);
     }
     // 500: the IVR on ;2 (AsyncAGI): passcode, menu, Dial to the agent and a bridge; the runtime
-    // hangs the agent up, Dial returns, the IVR hangs up the call (cause 0).
+    // hangs the agent up, the bridge ends with Normal Clearing, Dial returns, the IVR hangs up.
     expect(statesOf(printed, 'Local/500@default')).toEqual([
       ';2 ringing+inAgi',
       ';2 answered+inAgi',
@@ -121,7 +121,7 @@ describe('octostate start', () => {
       'demo 500: ivr done (connected)',
     ]);
     for (const half of [';1', ';2']) {
-      expect(printed).toContain(`- Local/500@default-00000004${half} hung up: 0 Unknown`);
+      expect(printed).toContain(`- Local/500@default-00000004${half} hung up: 16 Normal Clearing`);
       expect(printed).toContain(
         `- Local/agent@default-00000005${half} hung up: 16 Normal Clearing`,
       );

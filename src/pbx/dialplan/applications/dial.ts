@@ -33,7 +33,7 @@ type Outcome = 'answer' | 'busy' | 'congestion' | 'callee-hangup' | 'caller-hang
  * bridges both until one side hangs up. Events follow app_dial and the basic bridge as recorded.
  */
 export const dial: Application = async (pbx, caller, data) => {
-  const [targets = '', timeoutText = ''] = args(data);
+  const [targets = '', timeoutText = '', options = ''] = args(data);
   const seconds = Number.parseFloat(timeoutText);
   const timeoutMs = seconds > 0 ? seconds * 1000 : -1;
   for (const v of DIAL_VARS) pbx.setVar(caller, v, '');
@@ -76,7 +76,9 @@ export const dial: Application = async (pbx, caller, data) => {
   const pending = waitOutcome(pbx, caller, peer, timeoutMs, dialEvent);
   leg.start();
   const outcome = await pending;
-  if (outcome === 'answer') return bridgeCall(pbx, caller, peer, resource);
+  if (outcome === 'answer') {
+    return bridgeCall(pbx, caller, peer, resource, options.includes('g'));
+  }
   const status = endAttempt(pbx, caller, peer, outcome, dialEvent);
   pbx.setVar(caller, 'DIALSTATUS', status);
   return outcome === 'caller-hangup' ? -1 : 0;
@@ -173,7 +175,17 @@ function waitOutcome(
   });
 }
 
-async function bridgeCall(pbx: Pbx, caller: Channel, peer: Channel, resource: string) {
+/**
+ * Bridges the answered callee with the caller until one leaves. When the callee leaves, Dial
+ * returns -1 (the caller is hung up with the bridge's cause) unless its `g` option says to go on.
+ */
+async function bridgeCall(
+  pbx: Pbx,
+  caller: Channel,
+  peer: Channel,
+  resource: string,
+  continueAfterCallee: boolean,
+) {
   peer.exten = '';
   pbx.setVar(caller, 'DIALSTATUS', 'ANSWER');
   pbx.setVar(caller, 'DIALEDPEERNAME', peer.name);
@@ -244,8 +256,10 @@ async function bridgeCall(pbx: Pbx, caller: Channel, peer: Channel, resource: st
   }
   leave(peer, 1);
   if (!peer.destroyed) pbx.hangupChannel(peer);
+  // The bridge dissolves with the callee's cause and kicks the caller out with it.
+  if (caller.hangupCause <= 0) caller.hangupCause = peer.hangupCause;
   leave(caller, 0);
   pbx.emit('BridgeDestroy', 'call', bridgeSnapshot(id, 0));
   times();
-  return 0;
+  return continueAfterCallee ? 0 : -1;
 }

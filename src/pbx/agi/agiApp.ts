@@ -77,6 +77,9 @@ export const agi = async (
         status = 'HANGUP';
         break;
       }
+      // A Redirect ends AsyncAGI (a command it cut short answered -1): the dialplan goes on where
+      // it sends the channel, as with res_agi.
+      if (ch.pendingRedirect) break;
       const next = session.queue.shift();
       if (!next) {
         // res_agi polls an idle channel's queue every 100 ms.
@@ -85,7 +88,7 @@ export const agi = async (
       }
       const outcome = await execute(pbx, ch, next, application);
       if (ch.destroyed) return -1;
-      if (outcome === 'break') break;
+      if (outcome === 'break' || ch.pendingRedirect) break;
       if (outcome === 'failure' && !ch.hangupRequested) {
         status = 'FAILURE';
         break;

@@ -65,7 +65,7 @@ export class Observer {
         this.running.set(channel, queue);
       } else if (event.name === 'AsyncAGIExec') {
         const command = this.running.get(channel)?.shift() ?? '?';
-        const result = decodeURIComponent(event.get('Result') ?? '').trim();
+        const result = interruptedPosition(decodeURIComponent(event.get('Result') ?? '').trim());
         this.byChannelName.get(channel)?.agi.push(`${command} -> ${result}`);
       }
       for (const listener of [...this.listeners]) listener();
@@ -127,4 +127,13 @@ export class Observer {
   get live(): number {
     return [...this.byUniqueid.values()].filter((seen) => seen.hangup === undefined).length;
   }
+}
+
+/**
+ * Where a stream stood when a key or a hang-up cut it short depends on when that came, which no
+ * two runs share: `200 result=-1 endpos=160` is kept as `200 result=-1 endpos=(cut)`. A stream
+ * played to its end (`result=0`) keeps its position, the length of the file.
+ */
+function interruptedPosition(result: string): string {
+  return result.replace(/^(200 result=(?!0 )-?\d+ endpos=)\d+$/, '$1(cut)');
 }

@@ -16,8 +16,13 @@ export const OriginateReason = {
   Congestion: 8,
 } as const;
 
-/** Applications only a `system`-class user may originate into (Asterisk's blacklist). */
-const PRIVILEGED_APPS = /^(system|trysystem|exec|execif|mixmonitor|originate)$/i;
+/**
+ * Applications and data only a `system`-class user may originate into (manager.c's
+ * `originate_app_permissions`): an application whose name contains one of these words (any case:
+ * `AGI` too, even `agi:async`), or data that contains one of these functions (case matters).
+ */
+const PRIVILEGED_APP = /agi|dbdeltree|exec|externalivr|mixmonitor|originate|reload|system/i;
+const PRIVILEGED_DATA = /CURL|DB|EVAL|FILE|ODBC|REALTIME|SHELL/;
 
 /** What to run on `;1` once the call is answered. */
 export type OriginateTarget =
@@ -183,7 +188,7 @@ export const originate: ActionHandler = async (ctx) => {
   }
   if (
     'app' in req.target &&
-    PRIVILEGED_APPS.test(req.target.app) &&
+    (PRIVILEGED_APP.test(req.target.app) || PRIVILEGED_DATA.test(req.target.data)) &&
     !session.user?.write.has('system')
   ) {
     ctx.reply('Error', message('Originate Access Forbidden: app or data blacklisted'));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Call, Runtime } from '../../src/index.js';
+import { settle } from './support/liveRig.js';
 import { expectSameView, onBoth, pbxPair } from './support/parity.js';
 
 /**
@@ -7,16 +8,6 @@ import { expectSameView, onBoth, pbxPair } from './support/parity.js';
  * (the typed error, its AGI code) and what Asterisk ran.
  */
 const pair = pbxPair();
-
-/** How a promise settled, as a test compares it: the value, or the error's class and AGI code. */
-async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: string }> {
-  try {
-    return { value: await promise };
-  } catch (error) {
-    const { name, code } = error as { name: string; code?: number };
-    return { error: code === undefined ? name : `${name} ${code}` };
-  }
-}
 
 /** Calls 403 (the caller's half waits) and resolves with the answered AGI half. */
 async function agiCall(runtime: Runtime): Promise<Call> {

@@ -98,3 +98,16 @@ export async function hangUpEverything(url: string, timeoutMs = 15_000): Promise
     await ami.close();
   }
 }
+
+/**
+ * How a promise settled, in a form two runs can be compared by: its value, or its error as
+ * `<class> <AGI code>` (AGI errors) or `<class>: <message>`.
+ */
+export async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { error: string }> {
+  try {
+    return { value: await promise };
+  } catch (error) {
+    const { name, code, message } = error as { name: string; code?: unknown; message: string };
+    return { error: typeof code === 'number' ? `${name} ${code}` : `${name}: ${message}` };
+  }
+}

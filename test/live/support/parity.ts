@@ -52,6 +52,8 @@ export interface OnBothOptions {
   readonly lingerMs?: number;
   /** How long the calls may take to end after the scenario returns (default 15 s). */
   readonly settleMs?: number;
+  /** Log in as this user of `manager.conf` (default `manager`, who may do everything). */
+  readonly login?: { username: string; secret: string };
 }
 
 /**
@@ -66,7 +68,12 @@ export async function onBoth<T>(
 ): Promise<Record<PbxKind, Run<T>>> {
   const rigs: LiveRig[] = [];
   const runOn = async (pbx: PbxKind): Promise<Run<T>> => {
-    const rig = await startRig(pbx, pair.urlOf(pbx), { lingerMs: options.lingerMs ?? 100 });
+    const url = new URL(pair.urlOf(pbx));
+    if (options.login) {
+      url.username = options.login.username;
+      url.password = options.login.secret;
+    }
+    const rig = await startRig(pbx, url.href, { lingerMs: options.lingerMs ?? 100 });
     rigs.push(rig);
     const result = await scenario(rig);
     await rig.settled(options.settleMs);

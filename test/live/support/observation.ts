@@ -65,7 +65,9 @@ export class Observer {
         this.running.set(channel, queue);
       } else if (event.name === 'AsyncAGIExec') {
         const command = this.running.get(channel)?.shift() ?? '?';
-        const result = interruptedPosition(decodeURIComponent(event.get('Result') ?? '').trim());
+        const result = withoutUuids(
+          interruptedPosition(decodeURIComponent(event.get('Result') ?? '').trim()),
+        );
         this.byChannelName.get(channel)?.agi.push(`${command} -> ${result}`);
       }
       for (const listener of [...this.listeners]) listener();
@@ -136,4 +138,9 @@ export class Observer {
  */
 function interruptedPosition(result: string): string {
   return result.replace(/^(200 result=(?!0 )-?\d+ endpos=)\d+$/, '$1(cut)');
+}
+
+/** Random ids the application made (the `AsyncOrigId` of `originateToAgi`), as `(uuid)`. */
+function withoutUuids(text: string): string {
+  return text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '(uuid)');
 }

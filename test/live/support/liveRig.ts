@@ -1,6 +1,11 @@
 import { pino } from 'pino';
 import { AmiConnection } from '../../../src/connection/AmiConnection.js';
-import { createRuntime, type ReconnectOptions, type Runtime } from '../../../src/index.js';
+import {
+  createRuntime,
+  type ReconnectOptions,
+  type Runtime,
+  type RuntimeEvents,
+} from '../../../src/index.js';
 import { Observer } from './observation.js';
 
 /** Which PBX a rig talks to. */
@@ -110,4 +115,20 @@ export async function settle<T>(promise: Promise<T>): Promise<{ value: T } | { e
     const { name, code, message } = error as { name: string; code?: unknown; message: string };
     return { error: typeof code === 'number' ? `${name} ${code}` : `${name}: ${message}` };
   }
+}
+
+/** Resolves with the runtime's next bus event of that type that `accept` takes. */
+export function nextEvent<K extends keyof RuntimeEvents>(
+  runtime: Runtime,
+  type: K,
+  accept: (event: RuntimeEvents[K]) => boolean = () => true,
+): Promise<RuntimeEvents[K]> {
+  return new Promise((resolve) => {
+    const listener = (event: RuntimeEvents[K]) => {
+      if (!accept(event)) return;
+      runtime.bus.off(type, listener);
+      resolve(event);
+    };
+    runtime.bus.on(type, listener);
+  });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { ReconnectOptions } from '../../../src/index.js';
 import { type PbxHandle, startPbx } from '../../../src/pbx/index.js';
 import { liveTarget } from '../liveTarget.js';
 import { hangUpEverything, type LiveRig, type PbxKind, startRig } from './liveRig.js';
@@ -54,6 +55,10 @@ export interface OnBothOptions {
   readonly settleMs?: number;
   /** Log in as this user of `manager.conf` (default `manager`, who may do everything). */
   readonly login?: { username: string; secret: string };
+  /** The runtime's reconnect policy (default: none, a lost connection fails the test). */
+  readonly reconnect?: ReconnectOptions;
+  /** Connects the runtime through something else (a relay that can cut it): its URL for `url`. */
+  readonly via?: (url: string, pbx: PbxKind) => Promise<{ url: string; close(): Promise<void> }>;
 }
 
 /**
@@ -67,13 +72,19 @@ export async function onBoth<T>(
   options: OnBothOptions = {},
 ): Promise<Record<PbxKind, Run<T>>> {
   const rigs: LiveRig[] = [];
+  const cleanups: Array<() => Promise<void>> = [];
   const runOn = async (pbx: PbxKind): Promise<Run<T>> => {
     const url = new URL(pair.urlOf(pbx));
     if (options.login) {
       url.username = options.login.username;
       url.password = options.login.secret;
     }
-    const rig = await startRig(pbx, url.href, { lingerMs: options.lingerMs ?? 100 });
+    const relay = await options.via?.(url.href, pbx);
+    if (relay) cleanups.push(() => relay.close());
+    const rig = await startRig(pbx, relay?.url ?? url.href, {
+      lingerMs: options.lingerMs ?? 100,
+      ...(options.reconnect ? { reconnect: options.reconnect } : {}),
+    });
     rigs.push(rig);
     const result = await scenario(rig);
     await rig.settled(options.settleMs);
@@ -84,6 +95,7 @@ export async function onBoth<T>(
     return { asterisk, embedded };
   } finally {
     await Promise.allSettled(rigs.map((rig) => rig.close()));
+    await Promise.allSettled(cleanups.map((cleanup) => cleanup()));
     await Promise.all([
       hangUpEverything(pair.urlOf('asterisk')),
       hangUpEverything(pair.urlOf('embedded')),

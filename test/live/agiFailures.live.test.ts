@@ -1,5 +1,5 @@
+import type { Call, Runtime } from 'octostate';
 import { describe, expect, it } from 'vitest';
-import type { Call, Runtime } from '../../src/index.js';
 import { settle } from './support/liveRig.js';
 import { expectSameView, onBoth, pbxPair } from './support/parity.js';
 

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { AmiActionError, AmiConnection, type AmiMessage } from 'octostate/connection';
 import { afterAll, describe, expect, it } from 'vitest';
-import { AmiConnection } from '../../src/connection/AmiConnection.js';
-import { AmiActionError } from '../../src/connection/errors.js';
-import type { AmiMessage } from '../../src/protocol/message.js';
 import { liveTarget } from './liveTarget.js';
 
 /**

@@ -1,9 +1,9 @@
+import { type Call, startDtmfInjectionServer } from 'octostate';
 import { describe, expect, it } from 'vitest';
 import { serveAgiHello } from '../../examples/agihello.js';
 import { serveDtmf } from '../../examples/dtmf.js';
 import { inject, serveEcho } from '../../examples/dtmf-inject.js';
 import { origHello } from '../../examples/orighello.js';
-import { type Call, startDtmfInjectionServer } from '../../src/index.js';
 import { expectSameView, onBoth, pbxPair } from './support/parity.js';
 
 /**

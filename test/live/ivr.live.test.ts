@@ -1,6 +1,6 @@
+import type { IvrOutput } from 'octostate';
 import { describe, expect, it } from 'vitest';
 import { serveIvr } from '../../examples/ivr.js';
-import type { IvrOutput } from '../../src/index.js';
 import type { LiveRig } from './support/liveRig.js';
 import { expectSameView, onBoth, pbxPair } from './support/parity.js';
 

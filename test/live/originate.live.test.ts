@@ -1,5 +1,5 @@
+import type { Runtime } from 'octostate';
 import { describe, expect, it } from 'vitest';
-import type { Runtime } from '../../src/index.js';
 import { expectSameView, onBoth, pbxPair } from './support/parity.js';
 
 /**

@@ -1,5 +1,5 @@
+import { AmiConnection } from 'octostate/connection';
 import { describe, expect, it } from 'vitest';
-import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import {
   hangUpEverything,
   type LiveRig,

@@ -1,11 +1,6 @@
+import { createRuntime, type Runtime, type RuntimeEvents } from 'octostate';
+import { AmiConnection, type ReconnectOptions } from 'octostate/connection';
 import { pino } from 'pino';
-import { AmiConnection } from '../../../src/connection/AmiConnection.js';
-import {
-  createRuntime,
-  type ReconnectOptions,
-  type Runtime,
-  type RuntimeEvents,
-} from '../../../src/index.js';
 import { Observer } from './observation.js';
 
 /** Which PBX a rig talks to. */

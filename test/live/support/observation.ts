@@ -1,5 +1,5 @@
-import type { AmiConnection } from '../../../src/connection/AmiConnection.js';
-import { describeChannel, type Runtime } from '../../../src/index.js';
+import { describeChannel, type Runtime } from 'octostate';
+import type { AmiConnection } from 'octostate/connection';
 
 /** What the application saw of one channel: state labels, AGI exchanges, how it ended. */
 export interface SeenChannel {

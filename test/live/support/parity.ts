@@ -1,6 +1,6 @@
+import type { ReconnectOptions } from 'octostate/connection';
+import { type PbxHandle, startPbx } from 'octostate/pbx';
 import { afterAll, beforeAll, expect } from 'vitest';
-import type { ReconnectOptions } from '../../../src/index.js';
-import { type PbxHandle, startPbx } from '../../../src/pbx/index.js';
 import { liveTarget } from '../liveTarget.js';
 import { hangUpEverything, type LiveRig, type PbxKind, startRig } from './liveRig.js';
 import type { Observation } from './observation.js';

@@ -17,7 +17,7 @@ const SELF_REFERENCE = [
  * longer suites have their own folder and script, and CI (`.ci/run`) runs them after it:
  * `live` (a real Asterisk), `scale` (thousands of calls, soak).
  */
-const LONG_SUITES = ['live', 'scale'];
+const LONG_SUITES = ['live', 'live-restart', 'scale'];
 
 export default defineConfig({
   resolve: { alias: SELF_REFERENCE },
@@ -46,6 +46,16 @@ export default defineConfig({
           globalSetup: ['test/live/globalSetup.ts'],
           // One file at a time: every runtime on that Asterisk sees every call, so two files'
           // handlers for the same extension would claim each other's calls.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Restarts the Asterisk under every session: run after `live`, alone (`npm run test:live`).
+          name: 'live-restart',
+          include: ['test/live-restart/**/*.test.ts'],
+          globalSetup: ['test/live/globalSetup.ts'],
           fileParallelism: false,
         },
       },

@@ -90,17 +90,22 @@ export async function onBoth<T>(
     await rig.settled(options.settleMs);
     return { result, observation: rig.observer.observation() };
   };
-  try {
-    const [asterisk, embedded] = await Promise.all([runOn('asterisk'), runOn('embedded')]);
-    return { asterisk, embedded };
-  } finally {
-    await Promise.allSettled(rigs.map((rig) => rig.close()));
-    await Promise.allSettled(cleanups.map((cleanup) => cleanup()));
-    await Promise.all([
-      hangUpEverything(pair.urlOf('asterisk')),
-      hangUpEverything(pair.urlOf('embedded')),
-    ]);
+  // Both runs end before anything is cleaned up (the first failure is the one reported), so that
+  // one PBX's failure does not leave the other's calls running under the next test.
+  const [asterisk, embedded] = await Promise.allSettled([runOn('asterisk'), runOn('embedded')]);
+  await Promise.allSettled(rigs.map((rig) => rig.close()));
+  await Promise.allSettled(cleanups.map((cleanup) => cleanup()));
+  const cleared = await Promise.allSettled([
+    hangUpEverything(pair.urlOf('asterisk')),
+    hangUpEverything(pair.urlOf('embedded')),
+  ]);
+  for (const outcome of [asterisk, embedded, ...cleared]) {
+    if (outcome.status === 'rejected') throw outcome.reason;
   }
+  return {
+    asterisk: (asterisk as PromiseFulfilledResult<Run<T>>).value,
+    embedded: (embedded as PromiseFulfilledResult<Run<T>>).value,
+  };
 }
 
 /**

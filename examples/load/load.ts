@@ -6,30 +6,37 @@
  * and hang up when the Dial returns. The agent goes back to the pool when its call ends, however it
  * ends; a busy agent is given back and another one tried.
  *
- * On the embedded PBX (default) each hotline talks for `LOAD_TALK_MS` once bridged, then hangs up
- * (every third call, the agent hangs up instead). Progress is printed every second, then a summary:
- * calls placed, connected, failed, peak of concurrent bridges, time to connect (p50/p95), agent
- * utilisation, and what the runtime and the PBX still hold (all zero).
+ * Each hotline talks for `LOAD_TALK_MS` once bridged, then hangs up (every third call, the agent
+ * hangs up instead). Progress is printed every second, then a summary: calls placed, connected,
+ * failed, peak of concurrent bridges, time to connect (p50/p95), agent utilisation, the CPU time
+ * of the runtime's process and of the PBX, and what the runtime and the PBX still hold (all zero).
  *
  *   npx tsx examples/load/load.ts                                  # 100 hotlines x 100 agents
  *   npx tsx examples/load/load.ts --hotlines 20 --agents 5 --talk-ms 500
  *   LOAD_HOTLINES=20 LOAD_AGENTS=5 LOAD_TALK_MS=500 LOAD_BUSY_AGENTS=1 npx tsx examples/load/load.ts
  *
- * With `ASTERISK_AMI_URL` it only serves calls to 600 (until Ctrl-C or `LOAD_SECONDS`): the real
- * PBX then needs PJSIP endpoints `agent-001`... (the agents, dialled) and phones to call 600 from,
- * which `asterisk-etc/pjsip.conf` does not define (see the note at its end).
+ * It runs on the embedded PBX with simulated phones (`PJSIP/hotline-NNN`, `PJSIP/agent-NNN`), or,
+ * with `ASTERISK_AMI_URL`, on a real Asterisk running `asterisk-etc/`, where the hotlines are
+ * Originates of `Local/hotline-NNN@load-hotlines` and the agents `Local/agent-NNN@load-agents`
+ * (see `loadPbx.ts`).
  */
 import { parseArgs } from 'node:util';
 import { createRuntime, type Runtime, type RuntimeStats } from 'octostate';
-import { type PbxHandle, type PhoneConfig, startPbx } from 'octostate/pbx';
 import { pino } from 'pino';
 import { type Actor, createActor } from 'xstate';
 import { isMain, say } from '../support/backend.js';
 import { agentPoolMachine, poolCounts } from './agentPoolMachine.js';
 import { type HotlineOutput, hotlineFor } from './hotlineMachine.js';
+import {
+  asteriskLoadPbx,
+  embeddedLoadPbx,
+  HOTLINE_EXTEN,
+  type LoadPbx,
+  phoneNames,
+  processCpuSeconds,
+} from './loadPbx.js';
 
-/** The extension the hotlines call (see `asterisk-etc/extensions.conf`). */
-export const HOTLINE_EXTEN = '600';
+export { HOTLINE_EXTEN, type LoadPbx } from './loadPbx.js';
 
 /** How big the load is and how the simulated people behave. */
 export interface LoadOptions {
@@ -37,7 +44,14 @@ export interface LoadOptions {
   readonly agents: number;
   /** How long a connected call lasts before one side hangs up, in ms. */
   readonly talkMs: number;
-  /** How long an agent's phone rings before it answers (or says busy), in ms (default 200). */
+  /**
+   * A real Asterisk running `asterisk-etc/` (its AMI URL) to run on; default: a fresh embedded PBX.
+   */
+  readonly url?: string;
+  /**
+   * How long an agent's phone rings before it answers (or says busy), in ms (default 200; on a
+   * real Asterisk the `load-agents` dialplan rings 0.2 s).
+   */
   readonly ringMs?: number;
   /** The last N agents are always busy (exercises "busy agent → try another"; default 0). */
   readonly busyAgents?: number;
@@ -54,7 +68,7 @@ export interface LoadOptions {
   readonly onProgress?: (progress: LoadProgress) => void;
   readonly progressMs?: number;
   /** Sees the runtime, the PBX and the pool before the first call (tests attach observers here). */
-  readonly onStart?: (setup: { runtime: Runtime; pbx: PbxHandle; pool: AgentPool }) => void;
+  readonly onStart?: (setup: { runtime: Runtime; pbx: LoadPbx; pool: AgentPool }) => void;
 }
 
 export type AgentPool = Actor<typeof agentPoolMachine>;
@@ -86,6 +100,8 @@ export interface LoadSummary {
   readonly failed: number;
   /** The hotline hung up (or its AGI failed) before it was connected. */
   readonly abandoned: number;
+  /** Hotline calls that could not be placed at all (the PBX refused the Originate). */
+  readonly notPlaced: number;
   /** Connections per hotline phone (each should be 1). */
   readonly connectionsPerHotline: Readonly<Record<string, number>>;
   readonly dialAttempts: number;
@@ -103,14 +119,18 @@ export interface LoadSummary {
   readonly stats: RuntimeStats;
   /** PBX channels left (0). */
   readonly pbxChannels: number;
+  /** Which PBX it ran on. */
+  readonly pbx: LoadPbx['kind'];
+  /**
+   * CPU seconds (user + system) used during the run by this process (the runtime and the load's
+   * bookkeeping; with the embedded PBX, the PBX too) and by the Asterisk process, when readable.
+   */
+  readonly cpuSeconds: { readonly runtime: number | undefined; readonly pbx: number | undefined };
   /** The pool at the end: every agent free, nobody waiting. */
   readonly pool: { free: number; busy: number; waiting: number };
 }
 
 const silent = pino({ level: 'silent' });
-const pad = (n: number) => String(n).padStart(3, '0');
-/** `agent-007` from `PJSIP/agent-007-0000001a`. */
-const phoneOf = (channel: string) => channel.replace(/^PJSIP\//, '').replace(/-[0-9a-f]{8}$/, '');
 
 /** The agents' and hotlines' phone names. */
 export function loadPhones(options: Pick<LoadOptions, 'hotlines' | 'agents' | 'busyAgents'>): {
@@ -118,9 +138,14 @@ export function loadPhones(options: Pick<LoadOptions, 'hotlines' | 'agents' | 'b
   hotlines: string[];
 } {
   return {
-    agents: Array.from({ length: options.agents }, (_, i) => `agent-${pad(i + 1)}`),
-    hotlines: Array.from({ length: options.hotlines }, (_, i) => `hotline-${pad(i + 1)}`),
+    agents: phoneNames(options.agents, 'agent'),
+    hotlines: phoneNames(options.hotlines, 'hotline'),
   };
+}
+
+/** CPU seconds between two readings, when both were possible. */
+function spent(before: number | undefined, after: number | undefined): number | undefined {
+  return before === undefined || after === undefined ? undefined : after - before;
 }
 
 /** Nearest-rank percentile of sorted values. */
@@ -139,22 +164,25 @@ function percentile(sorted: readonly number[], p: number): number {
  * console.log(summary.connected, summary.timeToConnectMs.p95);
  */
 export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
-  const { agents, hotlines } = loadPhones(options);
-  const busy = new Set(agents.slice(agents.length - (options.busyAgents ?? 0)));
-  const ringMs = options.ringMs ?? 200;
-  const phones: PhoneConfig[] = [
-    ...hotlines.map((name) => ({ name, callerIdName: name })),
-    ...agents.map(
-      (name): PhoneConfig => ({ name, ringMs, behaviour: busy.has(name) ? 'busy' : 'answer' }),
-    ),
-  ];
-  const pbx = await startPbx({ port: 0, phones });
+  const { hotlines } = loadPhones(options);
+  const pbx = options.url
+    ? await asteriskLoadPbx(options.url, {
+        agents: options.agents,
+        busyAgents: options.busyAgents ?? 0,
+      })
+    : await embeddedLoadPbx({
+        hotlines: options.hotlines,
+        agents: options.agents,
+        busyAgents: options.busyAgents ?? 0,
+        ringMs: options.ringMs ?? 200,
+      });
   const runtime = createRuntime({
-    url: pbx.url.replace('ami://', 'ami://manager:secret@'),
+    url: pbx.url,
     logger: silent,
     lingerMs: options.lingerMs ?? 200,
   });
-  const pool = createActor(agentPoolMachine, { input: { agents } }).start();
+  const pool = createActor(agentPoolMachine, { input: { agents: [...pbx.agents] } }).start();
+  const cpuAtStart = { runtime: await processCpuSeconds('self'), pbx: await pbx.cpuSeconds() };
   const timers = new Set<ReturnType<typeof setTimeout>>();
   const later = (ms: number, fn: () => void) => {
     const timer = setTimeout(() => {
@@ -169,6 +197,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     const appearedAt = new Map<string, number>(); // hotline uniqueid → when its channel appeared
     const outputs = new Map<string, HotlineOutput>();
     const connectMs: number[] = [];
+    const notPlaced: string[] = [];
     const connectionsPerHotline: Record<string, number> = Object.fromEntries(
       hotlines.map((h) => [h, 0]),
     );
@@ -187,14 +216,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     runtime.bus.on('error', () => {
       errors += 1;
     });
+    const roleOf = (uniqueid: string | undefined) =>
+      pbx.roleOf(uniqueid === undefined ? '' : (names.get(uniqueid) ?? ''));
     runtime.bus.on('channel', ({ uniqueid, ref }) => {
       const name = ref.getSnapshot().context.name;
       names.set(uniqueid, name);
-      if (name.startsWith('PJSIP/hotline-')) appearedAt.set(uniqueid, performance.now());
+      if (pbx.roleOf(name)?.role === 'hotline') appearedAt.set(uniqueid, performance.now());
     });
     runtime.bus.on('removed', ({ uniqueid }) => names.delete(uniqueid));
     runtime.bus.on('channelState', ({ uniqueid, name, state, previous }) => {
-      if (!name.startsWith('PJSIP/hotline-') || !state.includes('inAgi')) return;
+      if (pbx.roleOf(name)?.role !== 'hotline' || !state.includes('inAgi')) return;
       if (previous.includes('inAgi')) return;
       // The runtime starts the call's flow right after announcing the state that matched.
       queueMicrotask(() => {
@@ -209,44 +240,39 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       const before = bridges.get(bridgeId) ?? [];
       if (action === 'destroy') bridges.delete(bridgeId);
       else bridges.set(bridgeId, members);
-      const name = uniqueid === undefined ? '' : (names.get(uniqueid) ?? '');
+      const role = roleOf(uniqueid);
       const now = performance.now();
-      if (action === 'enter' && name.startsWith('PJSIP/agent-')) {
-        const agent = phoneOf(name);
-        if (agentIn.has(agent)) agentOverlaps += 1;
-        agentIn.set(agent, bridgeId);
-        agentSince.set(agent, now);
+      if (action === 'enter' && role?.role === 'agent') {
+        if (agentIn.has(role.phone)) agentOverlaps += 1;
+        agentIn.set(role.phone, bridgeId);
+        agentSince.set(role.phone, now);
       }
-      if (action === 'leave' && name.startsWith('PJSIP/agent-')) {
-        const agent = phoneOf(name);
-        if (agentIn.get(agent) === bridgeId) {
-          agentIn.delete(agent);
-          agentTimeMs += now - (agentSince.get(agent) ?? now);
-          lastLeave = now;
-        }
+      if (action === 'leave' && role?.role === 'agent' && agentIn.get(role.phone) === bridgeId) {
+        agentIn.delete(role.phone);
+        agentTimeMs += now - (agentSince.get(role.phone) ?? now);
+        lastLeave = now;
       }
       if (action === 'enter' && members.length === 2 && before.length < 2) {
         talking += 1;
         maxConcurrentBridges = Math.max(maxConcurrentBridges, talking);
-        const memberNames = members.map((id) => names.get(id) ?? '');
-        const hotlineId = members.find((id) => names.get(id)?.startsWith('PJSIP/hotline-'));
-        const agentChannel = memberNames.find((n) => n.startsWith('PJSIP/agent-'));
-        if (hotlineId === undefined || agentChannel === undefined) return;
-        const hotlineChannel = names.get(hotlineId) ?? '';
+        const hotlineId = members.find((id) => roleOf(id)?.role === 'hotline');
+        const agentId = members.find((id) => roleOf(id)?.role === 'agent');
+        if (hotlineId === undefined || agentId === undefined) return;
+        const hotline = roleOf(hotlineId)!.phone;
         connections += 1;
-        connectionsPerHotline[phoneOf(hotlineChannel)] =
-          (connectionsPerHotline[phoneOf(hotlineChannel)] ?? 0) + 1;
+        connectionsPerHotline[hotline] = (connectionsPerHotline[hotline] ?? 0) + 1;
         connectMs.push(now - (appearedAt.get(hotlineId) ?? now));
         const every = options.agentHangsUpEvery ?? 3;
         const byAgent = every > 0 && connections % every === 0;
-        later(options.talkMs, () => pbx.hangup(byAgent ? agentChannel : hotlineChannel));
+        const channel = names.get(byAgent ? agentId : hotlineId) ?? '';
+        later(options.talkMs, () => void pbx.hangUp(channel));
       }
       if (action === 'leave' && before.length === 2 && members.length < 2) talking -= 1;
     });
     options.onStart?.({ runtime, pbx, pool });
     runtime.handle(
       { exten: HOTLINE_EXTEN, inAgi: true },
-      hotlineFor(pool, { dialTimeoutSeconds: 10 }),
+      hotlineFor(pool, { dialTimeoutSeconds: 10, dialPrefix: pbx.dialPrefix }),
     );
     await runtime.ready();
 
@@ -266,15 +292,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     for (let wave = 0; wave < waves; wave++) {
       const place = () => {
         for (const hotline of hotlines.slice(wave * perWave, (wave + 1) * perWave))
-          pbx.phoneCall(hotline, HOTLINE_EXTEN);
+          pbx.placeHotline(hotline, runtime).catch(() => notPlaced.push(hotline));
       };
       if (wave === 0) place();
       else later(wave * (options.waveIntervalMs ?? 1000), place);
     }
 
     const deadline = started + (options.timeoutMs ?? 60_000);
-    const until = async (probe: () => boolean, what: string) => {
-      while (!probe()) {
+    const until = async (probe: () => boolean | Promise<boolean>, what: string) => {
+      while (!(await probe())) {
         if (performance.now() > deadline) {
           const at = current();
           throw new Error(
@@ -284,9 +310,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
     };
-    await until(() => outputs.size === hotlines.length, 'every hotline call to finish');
+    await until(
+      () => outputs.size + notPlaced.length === hotlines.length,
+      'every hotline call to finish',
+    );
     const durationMs = Math.max(lastLeave, started) - started;
-    await until(() => pbx.channels().length === 0, 'every PBX channel to hang up');
+    await until(async () => (await pbx.channelCount()) === 0, 'every PBX channel to hang up');
     const zero = (s: RuntimeStats) => Object.values(s).every((v) => v === 0);
     await until(() => zero(runtime.stats()), 'the runtime to let go of every call');
 
@@ -303,6 +332,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       connected: count('connected'),
       failed: count('failed'),
       abandoned: count('abandoned'),
+      notPlaced: notPlaced.length,
       connectionsPerHotline,
       dialAttempts: outcomes.reduce((sum, o) => sum + o.tried.length, 0),
       dialFailures,
@@ -313,10 +343,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
         p95: percentile(sorted, 95),
         max: sorted.at(-1) ?? 0,
       },
-      utilisation: durationMs > 0 ? agentTimeMs / (agents.length * durationMs) : 0,
+      utilisation: durationMs > 0 ? agentTimeMs / (pbx.agents.length * durationMs) : 0,
       durationMs,
       stats: runtime.stats(),
-      pbxChannels: pbx.channels().length,
+      pbxChannels: await pbx.channelCount(),
+      pbx: pbx.kind,
+      cpuSeconds: {
+        runtime: spent(cpuAtStart.runtime, await processCpuSeconds('self')),
+        pbx: spent(cpuAtStart.pbx, await pbx.cpuSeconds()),
+      },
       pool: poolCounts(pool.getSnapshot().context),
     };
   } finally {
@@ -327,6 +362,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
     await pbx.stop();
   }
 }
+
+const seconds = (value: number | undefined) =>
+  value === undefined ? 'unknown' : `${value.toFixed(2)} s`;
 
 /** The summary as printed lines. */
 export function formatSummary(options: LoadOptions, summary: LoadSummary): string[] {
@@ -339,7 +377,7 @@ export function formatSummary(options: LoadOptions, summary: LoadSummary): strin
     `load: ${options.hotlines} hotlines x ${options.agents} agents, talk ${options.talkMs} ms`,
     `  calls placed:      ${summary.placed}`,
     `  connected:         ${summary.connected}`,
-    `  failed:            ${summary.failed + summary.abandoned} (${summary.failed} no agent reached, ${summary.abandoned} hung up first)`,
+    `  failed:            ${summary.failed + summary.abandoned + summary.notPlaced} (${summary.failed} no agent reached, ${summary.abandoned} hung up first, ${summary.notPlaced} not placed)`,
     `  dial attempts:     ${summary.dialAttempts}${failures ? ` (${failures})` : ''}`,
     `  max concurrent bridges: ${summary.maxConcurrentBridges}`,
     `  agent overlaps:    ${summary.agentOverlaps}`,
@@ -348,6 +386,7 @@ export function formatSummary(options: LoadOptions, summary: LoadSummary): strin
     `  runtime at the end: channels ${s.channels}, calls ${s.calls}, flows ${s.flows}, agiCommands ${s.agiCommands}, originates ${s.originates}`,
     `  pbx channels at the end: ${summary.pbxChannels}`,
     `  pool at the end: ${summary.pool.free} free, ${summary.pool.busy} busy, ${summary.pool.waiting} waiting`,
+    `  cpu: ${seconds(summary.cpuSeconds.runtime)} this process (runtime${summary.pbx === 'embedded' ? ' and embedded PBX' : ''}), ${summary.pbx === 'asterisk' ? `${seconds(summary.cpuSeconds.pbx)} Asterisk` : 'no separate PBX process'}`,
   ];
 }
 
@@ -380,54 +419,22 @@ export function loadSettings(argv: readonly string[], env: NodeJS.ProcessEnv): L
   };
 }
 
-/** On a real Asterisk: serve calls to 600 with a pool of `agent-NNN` endpoints, until stopped. */
-async function serveRealPbx(url: string, settings: LoadOptions): Promise<void> {
-  const started = Date.now();
-  const { agents } = loadPhones(settings);
-  say(started, `serving calls to ${HOTLINE_EXTEN} with ${agents.length} agents`);
-  say(started, 'the PBX needs: asterisk-etc/extensions.conf (extension 600 runs AGI(agi:async)),');
-  say(
-    started,
-    `  PJSIP endpoints ${agents[0]}..${agents.at(-1)} (the agents, dialled as PJSIP/<name>), and`,
-  );
-  say(
-    started,
-    '  phones that call 600 (the hotlines); asterisk-etc/pjsip.conf defines none of them.',
-  );
-  const runtime = createRuntime({ url });
-  const pool = createActor(agentPoolMachine, { input: { agents } }).start();
-  pool.on('assigned', ({ id, agent }) => say(started, `${id} gets ${agent}`));
-  pool.on('released', ({ id, agent }) => say(started, `${agent} is free again (after ${id})`));
-  runtime.handle({ exten: HOTLINE_EXTEN, inAgi: true }, hotlineFor(pool));
-  await runtime.ready();
-  const stop = async () => {
-    pool.stop();
-    await runtime.close();
-  };
-  const seconds = Number(process.env.LOAD_SECONDS ?? 0);
-  if (seconds > 0) setTimeout(() => void stop(), seconds * 1000);
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-}
-
 if (isMain(import.meta.url)) {
   const settings = loadSettings(process.argv.slice(2), process.env);
-  const external = process.env.ASTERISK_AMI_URL;
-  if (external) {
-    await serveRealPbx(external, settings);
-  } else {
-    const started = Date.now();
-    say(
-      started,
-      `${settings.hotlines} hotlines call ${HOTLINE_EXTEN}; ${settings.agents} agents (${settings.busyAgents} busy) on the embedded PBX`,
-    );
-    const summary = await runLoad({
-      ...settings,
-      onProgress: (p) =>
-        say(
-          started,
-          `placed ${p.placed}, waiting ${p.waiting}, talking ${p.talking}, finished ${p.finished}`,
-        ),
-    });
-    for (const line of formatSummary(settings, summary)) console.log(line);
-  }
+  const url = process.env.ASTERISK_AMI_URL;
+  const started = Date.now();
+  say(
+    started,
+    `${settings.hotlines} hotlines call ${HOTLINE_EXTEN}; ${settings.agents} agents (${settings.busyAgents} busy) on ${url ? 'the Asterisk at ASTERISK_AMI_URL' : 'the embedded PBX'}`,
+  );
+  const summary = await runLoad({
+    ...settings,
+    ...(url ? { url, timeoutMs: 600_000 } : {}),
+    onProgress: (p) =>
+      say(
+        started,
+        `placed ${p.placed}, waiting ${p.waiting}, talking ${p.talking}, finished ${p.finished}`,
+      ),
+  });
+  for (const line of formatSummary(settings, summary)) console.log(line);
 }

@@ -1,12 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AgentPool } from '../../../examples/load/load.js';
+import type { AgentPool, LoadPbx } from '../../../examples/load/load.js';
 import {
   type LoadOptions,
   type LoadSummary,
   loadPhones,
   runLoad,
 } from '../../../examples/load/load.js';
-import type { PbxHandle } from '../../../src/pbx/index.js';
 import type { Runtime } from '../../../src/runtime/createRuntime.js';
 import { killLeftovers, runTsx } from '../../support/spawnTsx.js';
 
@@ -81,7 +80,7 @@ function observe(setup: { runtime: Runtime; pool: AgentPool }): Observed {
 
 async function load(
   options: LoadOptions,
-  extra?: (setup: { runtime: Runtime; pbx: PbxHandle; pool: AgentPool }) => void,
+  extra?: (setup: { runtime: Runtime; pbx: LoadPbx; pool: AgentPool }) => void,
 ): Promise<{ summary: LoadSummary; seen: Observed }> {
   let seen: Observed | undefined;
   const summary = await runLoad({
@@ -145,7 +144,7 @@ describe('the hotline load on the embedded PBX', () => {
         const name = runtime.channels.get(id)?.getSnapshot().context.name;
         if (!name) return;
         gaveUp.push(phoneOf(name));
-        pbx.hangup(name);
+        void pbx.hangUp(name);
       });
     });
     expect(gaveUp).toHaveLength(3);
@@ -192,7 +191,7 @@ describe('examples/load/load.ts', () => {
       expect.arrayContaining([
         '  calls placed:      8',
         '  connected:         8',
-        '  failed:            0 (0 no agent reached, 0 hung up first)',
+        '  failed:            0 (0 no agent reached, 0 hung up first, 0 not placed)',
         '  agent overlaps:    0',
         '  runtime at the end: channels 0, calls 0, flows 0, agiCommands 0, originates 0',
         '  pbx channels at the end: 0',

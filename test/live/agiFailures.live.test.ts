@@ -37,6 +37,25 @@ describe.skipIf(!pair.asteriskUrl)(`AGI failures on a real Asterisk (${pair.reas
     expectSameView(runs);
   });
 
+  it('should reject a command used wrongly with AgiUsageError (520) and its usage text', async () => {
+    const runs = await onBoth(pair, async ({ runtime }) => {
+      const call = await agiCall(runtime);
+      const usage = await call.command('SAY DIGITS').then(
+        () => 'answered',
+        (error) => `${error.name} ${error.code}: ${error.usage}`,
+      );
+      const after = await settle(call.getVariable('CHANNEL(state)'));
+      await call.hangup();
+      return { usage, after };
+    });
+    // Asterisk 22 answers 520 with the command's description.
+    expect(runs.asterisk.result).toEqual({
+      usage: expect.stringMatching(/^AgiUsageError 520: Say a given digit string/),
+      after: { value: 'Up' },
+    });
+    expectSameView(runs);
+  });
+
   it('should end a command cut short by a hang-up, and refuse the next one at once', async () => {
     const runs = await onBoth(pair, async ({ runtime, client }) => {
       const call = await agiCall(runtime);

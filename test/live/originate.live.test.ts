@@ -45,6 +45,20 @@ describe.skipIf(!pair.asteriskUrl)(`originate on a real Asterisk (${pair.reason}
     expectSameView(runs);
   });
 
+  it('should reject busy, congestion and no answer with their reasons', async () => {
+    const runs = await onBoth(pair, async ({ runtime }) => ({
+      busy: await outcome(runtime, 'Local/busy@default'),
+      congestion: await outcome(runtime, 'Local/congest@default'),
+      noAnswer: await outcome(runtime, 'Local/ring@default', 2000),
+    }));
+    expect(runs.asterisk.result).toEqual({
+      busy: 'OriginateError busy (5)',
+      congestion: 'OriginateError congestion (8)',
+      noAnswer: 'OriginateError no-answer (3)',
+    });
+    expectSameView(runs);
+  });
+
   it('originateToAgi: should resolve once the originated channel is in AsyncAGI', async () => {
     const runs = await onBoth(pair, async ({ runtime, observer }) => {
       const call = await runtime.originateToAgi({ channel: 'Local/agent@default' });

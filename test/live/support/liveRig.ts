@@ -1,5 +1,5 @@
 import { createRuntime, type Runtime, type RuntimeEvents } from 'octostate';
-import { AmiConnection, type ReconnectOptions } from 'octostate/connection';
+import { AmiConnection, type AmiMessage, type ReconnectOptions } from 'octostate/connection';
 import { pino } from 'pino';
 import { Observer } from './observation.js';
 
@@ -125,5 +125,21 @@ export function nextEvent<K extends keyof RuntimeEvents>(
       resolve(event);
     };
     runtime.bus.on(type, listener);
+  });
+}
+
+/** Resolves with the next AMI event of that name on `client` that `accept` takes. */
+export function nextAmiEvent(
+  client: AmiConnection,
+  name: string,
+  accept: (event: AmiMessage) => boolean = () => true,
+): Promise<AmiMessage> {
+  return new Promise((resolve) => {
+    const onEvent = (event: AmiMessage) => {
+      if (event.name !== name || !accept(event)) return;
+      client.bus.off('event', onEvent);
+      resolve(event);
+    };
+    client.bus.on('event', onEvent);
   });
 }

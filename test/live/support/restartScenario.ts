@@ -1,5 +1,5 @@
 import { AmiConnection } from 'octostate/connection';
-import { type LiveRig, nextEvent, silentLogger, until } from './liveRig.js';
+import { type LiveRig, nextAmiEvent, nextEvent, silentLogger, until } from './liveRig.js';
 
 /**
  * `core restart now` under `calls` calls (Local/park, both halves up), sent on a session of its own
@@ -28,14 +28,7 @@ export async function restartUnderCalls(
   const back = nextEvent(runtime, 'resync');
   // AMI answers before the restarted Asterisk has loaded its dialplan: an Originate fails (Reason
   // 0) until it announces FullyBooted, which the new session gets at login or once booted.
-  const booted = new Promise<void>((resolve) => {
-    const onEvent = (event: { name: string }) => {
-      if (event.name !== 'FullyBooted' || client.state !== 'connected') return;
-      client.bus.off('event', onEvent);
-      resolve();
-    };
-    client.bus.on('event', onEvent);
-  });
+  const booted = nextAmiEvent(client, 'FullyBooted', () => client.state === 'connected');
   const control = AmiConnection.fromUrl(controlUrl, {
     logger: silentLogger,
     reconnect: false,

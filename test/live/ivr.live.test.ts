@@ -29,8 +29,13 @@ interface CallerScript {
   readonly passcodes?: readonly string[];
   /** Keys pressed at each menu wait, in order; '' presses nothing. */
   readonly menuKeys?: readonly string[];
-  /** Hang up the caller as soon as the IVR enters this state. */
-  readonly hangUpIn?: string;
+  /**
+   * Hang up the caller once Asterisk has started the first AGI command that starts so, or once the
+   * caller is bridged with the agent (`bridged`).
+   */
+  readonly hangUpAt?: string;
+  /** What the caller's half runs (default {@link TALKING_CALLER}). */
+  readonly caller?: { application: string; data: string };
 }
 
 /** What the application saw of one IVR call. */
@@ -55,9 +60,15 @@ async function callIvr({ runtime, client }: LiveRig, script: CallerScript): Prom
     }
   };
   const asked = { passcode: 0, menu: 0 };
+  let hungUp = false;
   client.bus.on('event', (event) => {
     if (event.name !== 'AGIExecStart') return;
     const command = event.get('Command') ?? '';
+    if (script.hangUpAt && !hungUp && command.startsWith(script.hangUpAt)) {
+      hungUp = true;
+      client.action('Hangup', { Channel: caller ?? '' }).catch(() => undefined);
+      return;
+    }
     const keys = command.startsWith('GET DATA')
       ? script.passcodes?.[asked.passcode++]
       : command.startsWith('WAIT FOR DIGIT')
@@ -65,25 +76,29 @@ async function callIvr({ runtime, client }: LiveRig, script: CallerScript): Prom
         : undefined;
     if (keys) void play(keys);
   });
-  // Key 1 connects the caller to the agent: the agent hangs up once they are bridged.
+  // Key 1 connects the caller to the agent: then the agent hangs up (or the caller, if asked to).
   runtime.bus.on('bridge', ({ action, members }) => {
     if (action !== 'enter' || members.length !== 2) return;
+    if (script.hangUpAt === 'bridged') {
+      client.action('Hangup', { Channel: caller ?? '' }).catch(() => undefined);
+      return;
+    }
     const agent = runtime.channels
       .all()
       .find((ref) => /^Local\/agent@default-[0-9a-f]+;2$/.test(ref.getSnapshot().context.name));
-    if (agent) void client.action('Hangup', { Channel: agent.getSnapshot().context.name });
+    if (!agent) return;
+    client.action('Hangup', { Channel: agent.getSnapshot().context.name }).catch(() => undefined);
   });
   const steps: string[] = [];
   const done = new Promise<IvrOutput>((resolve) =>
     serveIvr(runtime, (step) => {
       steps.push(step.state);
-      if (step.state === script.hangUpIn && caller) {
-        void client.action('Hangup', { Channel: caller });
-      }
       if (step.output) resolve(step.output);
     }),
   );
-  runtime.originate({ channel: 'Local/500@default', ...TALKING_CALLER }).catch(() => {});
+  runtime
+    .originate({ channel: 'Local/500@default', ...(script.caller ?? TALKING_CALLER) })
+    .catch(() => {});
   const output = await done;
   const { outcome, passcode, menu } = output;
   return {
@@ -182,18 +197,37 @@ describe.skipIf(!pair.asteriskUrl)(`the IVR on 500 on a real Asterisk (${pair.re
     expectSameView(runs);
   }, 60_000);
 
-  for (const state of ['answering', 'passcode', 'menu', 'connecting', 'farewell']) {
+  // Each state's first command, cut short by the caller hanging up once Asterisk has started it;
+  // in connecting, the caller hangs up while talking to the agent.
+  const HANG_UP_AT = {
+    answering: 'ANSWER',
+    passcode: 'GET DATA',
+    menu: 'STREAM FILE vm-press',
+    connecting: 'bridged',
+    farewell: 'STREAM FILE vm-goodbye',
+  };
+  for (const [state, hangUpAt] of Object.entries(HANG_UP_AT)) {
     it(`should end in the right outcome when the caller hangs up during ${state}`, async () => {
       const runs = await onBoth(pair, (rig) =>
         callIvr(rig, {
           passcodes: ['12345#'],
           menuKeys: [state === 'farewell' ? '2' : '1'],
-          hangUpIn: state,
+          hangUpAt,
+          // ANSWER waits for the caller's first frame of media (at most 500 ms), which the
+          // embedded PBX does not model: a caller without media makes both wait the 500 ms.
+          ...(state === 'answering' ? { caller: { application: 'Wait', data: '60' } } : {}),
         }),
       );
-      const outcome = state === 'farewell' ? 'goodbye' : 'gone';
+      // Once Dial has returned or the goodbye plays, the outcome is known and a hang-up does not
+      // change it; before that the IVR ends as gone.
+      const outcome = { connecting: 'connected', farewell: 'goodbye' }[state] ?? 'gone';
       expect(runs.asterisk.result.outcome.outcome).toBe(outcome);
       expect(runs.asterisk.result.steps.at(-1)).toBe(outcome === 'gone' ? 'gone' : 'done');
+      // The command running is cut short: `200 result=-1`.
+      const command = state === 'connecting' ? 'EXEC Dial' : hangUpAt;
+      expect(runs.asterisk.observation.channels[IVR]?.agi.at(-1)).toMatch(
+        new RegExp(`^${command}.* -> 200 result=-1`),
+      );
       expectSameView(runs);
     });
   }

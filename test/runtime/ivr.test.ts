@@ -282,9 +282,10 @@ describe('examples/ivr.ts', () => {
       'the agent hangs up',
       `ivr ${phone}: hangingUp`,
     ]);
-    // The hang-up and the end of the IVR come together, in either order.
+    // The hang-up and the end of the IVR come together, in either order. The agent's hang-up
+    // ended the bridge with Normal Clearing, which the caller keeps (as on Asterisk).
     expect(printed.slice(-2).sort()).toEqual([
-      `${phone} hung up: Unknown (0)`,
+      `${phone} hung up: Normal Clearing (16)`,
       `ivr ${phone}: done -> connected: passcode granted (1 attempt), choice 1`,
     ]);
   }, 30_000);

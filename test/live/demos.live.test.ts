@@ -4,6 +4,7 @@ import { serveAgiHello } from '../../examples/agihello.js';
 import { serveDtmf } from '../../examples/dtmf.js';
 import { inject, serveEcho } from '../../examples/dtmf-inject.js';
 import { origHello } from '../../examples/orighello.js';
+import { TALKING_CALLER } from './support/liveRig.js';
 import { expectSameView, onBoth, pbxPair } from './support/parity.js';
 
 /**
@@ -60,7 +61,7 @@ describe.skipIf(!pair.asteriskUrl)(`the demos on a real Asterisk (${pair.reason}
           },
         }),
       );
-      await runtime.originate({ channel: 'Local/403@default', application: 'Wait', data: '30' });
+      await runtime.originate({ channel: 'Local/403@default', ...TALKING_CALLER });
       return await done;
     });
     expect(runs.asterisk.result).toEqual({ digits: '12345', reason: 'max' });
@@ -77,7 +78,7 @@ describe.skipIf(!pair.asteriskUrl)(`the demos on a real Asterisk (${pair.reason}
       const http = await startDtmfInjectionServer({ runtime, token });
       try {
         const ready = new Promise<Call>((resolve) => serveEcho(runtime, { onReady: resolve }));
-        await runtime.originate({ channel: 'Local/403@default', application: 'Wait', data: '30' });
+        await runtime.originate({ channel: 'Local/403@default', ...TALKING_CALLER });
         const call = await ready;
         const statuses: number[] = [];
         const said = (count: number) =>

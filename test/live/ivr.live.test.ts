@@ -1,7 +1,7 @@
 import type { IvrOutput } from 'octostate';
 import { describe, expect, it } from 'vitest';
 import { serveIvr } from '../../examples/ivr.js';
-import type { LiveRig } from './support/liveRig.js';
+import { type LiveRig, TALKING_CALLER } from './support/liveRig.js';
 import { expectSameView, onBoth, pbxPair } from './support/parity.js';
 
 /**
@@ -11,17 +11,6 @@ import { expectSameView, onBoth, pbxPair } from './support/parity.js';
  * for the menu), so what the IVR hears does not depend on how fast either PBX plays prompts.
  */
 const pair = pbxPair();
-
-/**
- * What the caller's half runs: two minutes of silence, played. Like a phone's RTP, it keeps frames
- * flowing towards the IVR's half, which is what makes a real Asterisk read a key as soon as it is
- * sent; on a Local channel with no media it holds a key back (DTMF emulation waits for a frame) until
- * a prompt or a timer makes the channel read again, and the IVR then hears keys late or not at all.
- */
-const TALKING_CALLER = {
-  application: 'Playback',
-  data: Array.from({ length: 12 }, () => 'silence/10').join('&'),
-};
 
 /** What the caller does. */
 interface CallerScript {

@@ -143,3 +143,14 @@ export function nextAmiEvent(
     client.bus.on('event', onEvent);
   });
 }
+
+/**
+ * What the caller's half runs: two minutes of silence, played. Like a phone's RTP, it keeps frames
+ * flowing towards the IVR's half, which is what makes a real Asterisk read a key as soon as it is
+ * sent; on a Local channel with no media it holds a key back (DTMF emulation waits for a frame) until
+ * a prompt or a timer makes the channel read again, and the IVR then hears keys late or not at all.
+ */
+export const TALKING_CALLER = {
+  application: 'Playback',
+  data: Array.from({ length: 12 }, () => 'silence/10').join('&'),
+};

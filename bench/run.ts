@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
- * Run one with `npm run bench -- parser` (names: parser, routing, pbx, load).
+ * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load).
  */
+import { runIngestBench } from './ingest.bench.js';
 import { runLoadBench } from './load.bench.js';
 import { runParserBench } from './parser.bench.js';
 import { runPbxBench } from './pbx.bench.js';
@@ -9,6 +10,7 @@ import { runRoutingBench } from './routing.bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   parser: runParserBench,
+  ingest: runIngestBench,
   routing: runRoutingBench,
   pbx: runPbxBench,
   load: runLoadBench,

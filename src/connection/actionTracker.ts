@@ -1,10 +1,6 @@
 import type { AmiMessage } from '../protocol/message.js';
-import {
-  AmiActionError,
-  AmiConnectionClosedError,
-  AmiListTooLongError,
-  type AmiTimeoutError,
-} from './errors.js';
+import { AmiActionError, AmiConnectionClosedError, AmiListTooLongError } from './errors.js';
+import { PendingAction, type PendingActionSpec } from './pendingAction.js';
 
 /**
  * The answer to a list action (`CoreShowChannels`, `Status`, `QueueStatus`...): the response that
@@ -16,100 +12,6 @@ export interface AmiList {
   items: AmiMessage[];
   /** The closing event; for a response without `EventList: start`, the response itself. */
   complete: AmiMessage;
-}
-
-/** What the tracker needs to know about one action. */
-export interface PendingActionSpec {
-  /** The ActionID, unique for the connection's life. */
-  id: string;
-  /** The action name, for errors and logs. */
-  name: string;
-  /** The whole message as written on the wire. */
-  wire: string;
-  /** Collect an event list (`listAction`) rather than resolve on the response. */
-  list: boolean;
-  /** Whether the action may be sent again after a reconnect. */
-  idempotent: boolean;
-  /**
-   * The timeout error, created where the caller called: rejections of this action carry its stack,
-   * so they point at the caller rather than at the socket handler.
-   */
-  origin: AmiTimeoutError;
-}
-
-/** Where a pending action stands. */
-export type PendingActionState = 'waiting' | 'sent' | 'draining' | 'settled';
-
-/**
- * One action between the call and its answer. `waiting` means not yet on the wire (the connection
- * is down), `sent` in flight, `draining` a list that overflowed its cap: already rejected, its
- * remaining items are swallowed until `EventList: Complete`.
- */
-export class PendingAction {
-  readonly id: string;
-  readonly name: string;
-  readonly wire: string;
-  readonly list: boolean;
-  readonly idempotent: boolean;
-  readonly origin: AmiTimeoutError;
-  state: PendingActionState = 'waiting';
-  response: AmiMessage | undefined;
-  items: AmiMessage[] = [];
-  itemCount = 0;
-  timer: NodeJS.Timeout | undefined;
-  private readonly resolveFn: (value: AmiMessage | AmiList) => void;
-  private readonly rejectFn: (error: Error) => void;
-
-  constructor(
-    spec: PendingActionSpec,
-    resolve: (value: AmiMessage | AmiList) => void,
-    reject: (error: Error) => void,
-  ) {
-    this.id = spec.id;
-    this.name = spec.name;
-    this.wire = spec.wire;
-    this.list = spec.list;
-    this.idempotent = spec.idempotent;
-    this.origin = spec.origin;
-    this.resolveFn = resolve;
-    this.rejectFn = reject;
-  }
-
-  /** Whether the promise is still open. */
-  get open(): boolean {
-    return this.state === 'waiting' || this.state === 'sent';
-  }
-
-  /** Resolve the promise (once). */
-  succeed(value: AmiMessage | AmiList): void {
-    if (!this.open) return;
-    this.finish('settled');
-    this.resolveFn(value);
-  }
-
-  /** Reject the promise (once) with `error`, its stack replaced by the caller's. */
-  fail(error: Error, next: 'settled' | 'draining' = 'settled'): void {
-    if (!this.open) return;
-    this.finish(next);
-    this.rejectFn(error === this.origin ? error : withCallerStack(error, this.origin));
-  }
-
-  /** Back to `waiting` for a resend: forget what a previous attempt collected. */
-  rewind(): void {
-    this.state = 'waiting';
-    this.response = undefined;
-    this.items = [];
-    this.itemCount = 0;
-  }
-
-  private finish(next: 'settled' | 'draining'): void {
-    this.state = next;
-    this.items = next === 'draining' ? [] : this.items;
-    if (next === 'settled' && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-  }
 }
 
 /** Options of {@link ActionTracker}. */
@@ -172,10 +74,11 @@ export class ActionTracker {
     return { pending, promise };
   }
 
-  /** Records that the action is now on the wire. */
-  sent(pending: PendingAction): void {
+  /** Records that the action is now on the wire, carried by `carrier` (a session) if given. */
+  sent(pending: PendingAction, carrier?: unknown): void {
     if (!pending.open) return;
     pending.state = 'sent';
+    pending.carrier = carrier;
     this.inFlight.set(pending.id, pending);
   }
 
@@ -198,10 +101,13 @@ export class ActionTracker {
    * The connection is gone: every action on the wire is rejected with
    * {@link AmiConnectionClosedError} (its `cause` is `cause`), except, when `resend` is true, the
    * idempotent ones, which are rewound and returned, in send order, for the caller to queue again.
+   * With `carrier`, only the actions it carried (see {@link ActionTracker.sent}) are affected.
    */
-  connectionLost(cause: Error | undefined, resend: boolean): PendingAction[] {
+  connectionLost(cause: Error | undefined, resend: boolean, carrier?: unknown): PendingAction[] {
     const again: PendingAction[] = [];
     for (const pending of this.inFlight.values()) {
+      if (carrier !== undefined && pending.carrier !== carrier) continue;
+      this.inFlight.delete(pending.id);
       if (pending.state === 'draining') {
         this.settleDrained(pending);
         continue;
@@ -218,7 +124,6 @@ export class ActionTracker {
         ),
       );
     }
-    this.inFlight.clear();
     return again;
   }
 
@@ -293,14 +198,4 @@ export class ActionTracker {
     if (pending.timer) clearTimeout(pending.timer);
     pending.timer = undefined;
   }
-}
-
-/** Gives `error` the stack frames of `origin` (created where the caller called). */
-export function withCallerStack<E extends Error>(error: E, origin: Error): E {
-  const stack = origin.stack;
-  const firstFrame = stack?.indexOf('\n    at ') ?? -1;
-  if (stack && firstFrame !== -1) {
-    error.stack = `${error.name}: ${error.message}${stack.slice(firstFrame)}`;
-  }
-  return error;
 }

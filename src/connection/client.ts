@@ -6,9 +6,10 @@ import type { Emitter } from './emitter.js';
 import type { AmiConnectionClosedError } from './errors.js';
 
 /**
- * Where a connection stands: `idle` before `connect()`, `connecting` during the first connection
- * and login, `connected` once logged in, `reconnecting` between a loss and the next successful
- * login, `closed` after `close()`, a refused login, or giving up.
+ * Where a connection stands: `idle` before `connect()`, `connecting` during the first attempt
+ * (transport, banner, login), `connected` once logged in, `reconnecting` between a loss (or a failed
+ * first attempt, with `retryFirstConnect`) and the next login, `closed` after `close()`, a refused
+ * login, or giving up. The top-level states of `AmiConnection.lifecycle`.
  */
 export type AmiConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 

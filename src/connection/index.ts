@@ -39,6 +39,11 @@ export {
   AmiTimeoutError,
   AmiUrlError,
 } from './errors.js';
+export {
+  type ConnectionLifecycleRef,
+  type ConnectionLifecycleSnapshot,
+  lifecycleState,
+} from './lifecycleMachine.js';
 export { type CreateLoggerOptions, createLogger, type Logger } from './logger.js';
 export type { ReconnectAttempt, ReconnectOptions } from './reconnectPolicy.js';
 export { connectTcp } from './tcpTransport.js';

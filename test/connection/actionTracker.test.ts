@@ -1,15 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  ActionTracker,
-  type AmiList,
-  type PendingAction,
-} from '../../src/connection/actionTracker.js';
+import { ActionTracker, type AmiList } from '../../src/connection/actionTracker.js';
 import {
   AmiActionError,
   AmiConnectionClosedError,
   AmiListTooLongError,
   AmiTimeoutError,
 } from '../../src/connection/errors.js';
+import type { PendingAction } from '../../src/connection/pendingAction.js';
 import type { AmiMessage } from '../../src/protocol/message.js';
 import { createMessage } from '../../src/protocol/serialize.js';
 import { rejectionOf, settle } from './support.js';

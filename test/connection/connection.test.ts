@@ -681,6 +681,50 @@ describe('AmiConnection close', () => {
   });
 });
 
+describe('AmiConnection lifecycle', () => {
+  it('should expose its life as an actor whose top-level state is the connection state', async () => {
+    const target = await server();
+    const ami = connection(target);
+    const values: unknown[] = [];
+    ami.lifecycle.subscribe((snapshot) => values.push(snapshot.value));
+    expect(ami.lifecycle.getSnapshot().value).toBe('idle');
+    await ami.connect();
+    expect(ami.lifecycle.getSnapshot().matches('connected')).toBe(true);
+    const reconnected = next(ami, 'connected');
+    target.clients[0]?.cut();
+    await reconnected;
+    await ami.close();
+    expect(values).toEqual([
+      'connecting',
+      { connected: 'live' },
+      { reconnecting: 'backoff' },
+      { reconnecting: 'attempt' },
+      { connected: 'live' },
+      { connected: 'loggingOff' },
+      'closed',
+    ]);
+    // The same states, in the same order, as the bus said.
+    expect(ami.state).toBe('closed');
+  });
+
+  it('should tell bus listeners the new state, whatever they call back into', async () => {
+    const target = await server();
+    const ami = connection(target);
+    const answered: Array<Promise<AmiMessage>> = [];
+    // A listener that acts at once, as a supervisor resynchronising on login does.
+    ami.bus.on('connected', () => {
+      expect(ami.state).toBe('connected');
+      answered.push(ami.action('Ping'));
+    });
+    await ami.connect();
+    const reconnected = next(ami, 'connected');
+    target.clients[0]?.cut();
+    await reconnected;
+    expect(answered).toHaveLength(2);
+    for (const pong of await Promise.all(answered)) expect(pong.get('Ping')).toBe('Pong');
+  });
+});
+
 describe('AmiConnection ActionIDs', () => {
   it('should stay unique across reconnects and concurrent connections', async () => {
     const target = await server({

@@ -12,7 +12,13 @@ export class AmiProtocolError extends AmiError {
   constructor(
     message: string,
     /** What was wrong: lets callers count or filter without parsing the message text. */
-    readonly code: 'missing-colon' | 'too-large' | 'binary' | 'bad-banner' | 'unknown-kind',
+    readonly code:
+      | 'missing-colon'
+      | 'too-large'
+      | 'binary'
+      | 'bad-banner'
+      | 'unknown-kind'
+      | 'unterminated-follows',
     /** Up to a few hundred bytes of the offending input, for the log. */
     readonly excerpt: string,
   ) {

@@ -1,6 +1,7 @@
 import { AmiProtocolError } from './errors.js';
+import { readFollowsFrame, startsFollows } from './followsFrame.js';
 import type { AmiMessage } from './message.js';
-import { ParsedMessage } from './parsedMessage.js';
+import { type LineIndex, ParsedMessage } from './parsedMessage.js';
 
 /** Where the parser delivers what it finds, in stream order. */
 export interface AmiParserHandlers {
@@ -23,8 +24,9 @@ export interface AmiParserOptions {
 const LF = 10;
 const CR = 13;
 const DEFAULT_MAX_MESSAGE_BYTES = 1024 * 1024;
-const END_COMMAND = Buffer.from('--END COMMAND--', 'latin1');
-const FOLLOWS = 'response: follows';
+// Byte needles: searching with a string would encode it again on every call.
+const CRLF_BLANK = Buffer.from('\n\r\n', 'latin1');
+const LF_BLANK = Buffer.from('\n\n', 'latin1');
 const EXCERPT_BYTES = 200;
 
 /**
@@ -65,27 +67,33 @@ export class AmiParser {
 
   /** Feed the next chunk of the stream. Never throws on bad input. */
   push(chunk: Buffer): void {
-    if (chunk.length === 0) return;
     let data = chunk;
-    if (this.discarding) {
-      const resumed = this.skipOversize(data);
-      if (resumed === undefined) return;
-      data = resumed;
-    }
-    if (this.pendingBytes > 0) {
-      // Joining is only worth it when this chunk can end the frame: without a blank line across the
-      // boundary, keep the bytes as they are (so a big message in small reads stays linear).
-      if (!this.mayEndFrame(data)) {
+    while (data.length > 0) {
+      if (this.discarding) {
+        const resumed = this.skipOversize(data);
+        if (resumed === undefined) return;
+        data = resumed;
+        continue;
+      }
+      if (this.pendingBytes === 0) {
+        const consumed = this.frames(data);
+        if (consumed < data.length) this.keep(Buffer.from(data.subarray(consumed)));
+        return;
+      }
+      // Without a frame end in this chunk, keep its bytes as they are (so a big message in small
+      // reads stays linear); with one, join only the bytes up to it: the rest is read in place.
+      const cut = this.pendingFrameEnd(data);
+      if (cut === -1) {
         this.keep(data);
         return;
       }
-      this.pending.push(data);
-      data = Buffer.concat(this.pending, this.pendingBytes + data.length);
+      const joined = Buffer.concat([...this.pending, data.subarray(0, cut)]);
       this.pending = [];
       this.pendingBytes = 0;
+      const used = this.frames(joined);
+      if (used < joined.length) this.keep(Buffer.from(joined.subarray(used)));
+      data = data.subarray(cut);
     }
-    const consumed = this.frames(data);
-    if (consumed < data.length) this.keep(Buffer.from(data.subarray(consumed)));
   }
 
   /** Forget any partial input (after a reconnect); the next line is a banner again if expected. */
@@ -99,6 +107,10 @@ export class AmiParser {
 
   /** Emit every complete frame in `data`; returns how many bytes were used. */
   private frames(data: Buffer): number {
+    // The bytes as a one-byte string, for searching: a string search costs a fraction of a
+    // Buffer.indexOf call, and byte and character positions are the same. Messages are decoded
+    // from the bytes, as UTF-8, one by one.
+    const bytes = data.toString('latin1');
     let pos = 0;
     // Cached terminator positions: each search runs once per buffer, not once per message.
     let crlfBlank = -2;
@@ -124,14 +136,16 @@ export class AmiParser {
         pos = end + 1;
         continue;
       }
-      if ((first === 0x52 || first === 0x72) && this.startsFollows(data, pos)) {
-        const next = this.followsFrame(data, pos);
-        if (next === -1) break;
-        pos = next;
+      if ((first === 0x52 || first === 0x72) && startsFollows(data, pos)) {
+        const frame = readFollowsFrame(data, bytes, pos);
+        if (frame === undefined) break;
+        if (frame.error) this.handlers.error?.(frame.error);
+        this.handlers.message(frame.message);
+        pos = frame.next;
         continue;
       }
-      if (crlfBlank !== -1 && crlfBlank < pos) crlfBlank = data.indexOf('\n\r\n', pos, 'latin1');
-      if (lfBlank !== -1 && lfBlank < pos) lfBlank = data.indexOf('\n\n', pos, 'latin1');
+      if (crlfBlank !== -1 && crlfBlank < pos) crlfBlank = bytes.indexOf('\n\r\n', pos);
+      if (lfBlank !== -1 && lfBlank < pos) lfBlank = bytes.indexOf('\n\n', pos);
       let contentEnd: number;
       let next: number;
       if (crlfBlank !== -1 && (lfBlank === -1 || crlfBlank < lfBlank)) {
@@ -159,30 +173,37 @@ export class AmiParser {
     return pos;
   }
 
-  /** Validate the lines of one message and deliver it (or report why not). */
+  /**
+   * Checks the lines of one message and delivers it, indexed in the same pass (or reports why
+   * not): garbage lines before its first field are reported and dropped, a line without a colon
+   * after it drops the message.
+   */
   private emit(text: string): void {
-    let start = 0;
+    const lines: LineIndex = [];
+    const length = text.length;
+    let offset = 0;
     let pos = 0;
-    let sawField = false;
-    while (pos < text.length) {
+    while (pos < length) {
       let end = text.indexOf('\n', pos);
-      if (end === -1) end = text.length;
+      if (end === -1) end = length;
       const colon = text.indexOf(':', pos);
-      if (colon === -1 || colon > end) {
-        const line = text.slice(pos, end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
-        if (sawField) {
+      if (colon !== -1 && colon < end) {
+        lines.push(pos - offset, colon - offset);
+      } else {
+        const line = text.slice(pos, end > pos && text.charCodeAt(end - 1) === CR ? end - 1 : end);
+        if (lines.length > 0) {
           this.report(line, text);
           return;
         }
         this.report(line, line);
-        start = end + 1;
-      } else {
-        sawField = true;
+        offset = end + 1;
       }
       pos = end + 1;
     }
-    if (start < text.length)
-      this.handlers.message(new ParsedMessage(start ? text.slice(start) : text));
+    if (lines.length === 0) return;
+    // Where a further line would start: past the end, or at it after a final LF.
+    lines.push(pos - offset);
+    this.handlers.message(new ParsedMessage(offset ? text.slice(offset) : text, undefined, lines));
   }
 
   private report(line: string, excerpt: string): void {
@@ -206,65 +227,28 @@ export class AmiParser {
     );
   }
 
-  /** Whether a frame starts with `Response: Follows` (the pre-Asterisk-14 Command answer). */
-  private startsFollows(data: Buffer, pos: number): boolean {
-    if (data.length - pos < FOLLOWS.length) {
-      // Too short to tell; a Follows frame is long anyway, so wait only if it could still be one.
-      return FOLLOWS.startsWith(data.toString('latin1', pos).toLowerCase());
-    }
-    return data.toString('latin1', pos, pos + FOLLOWS.length).toLowerCase() === FOLLOWS;
-  }
-
-  /**
-   * A `Response: Follows` frame: header lines, then free text (which may hold blank lines) up to
-   * `--END COMMAND--`, then the blank line. Returns the position after it, or -1 to wait for more.
-   */
-  private followsFrame(data: Buffer, pos: number): number {
-    const marker = data.indexOf(END_COMMAND, pos);
-    if (marker === -1) return -1;
-    let next = marker + END_COMMAND.length;
-    // The marker line's own ending, then the blank line.
-    for (let endings = 0; endings < 2; endings++) {
-      if (data[next] === CR) next++;
-      if (next >= data.length) return -1;
-      if (data[next] !== LF) break;
-      next++;
-    }
-    const text = data.toString('utf8', pos, marker);
-    const lines = text.split('\n');
-    const header: string[] = [];
-    let bodyStart = lines.length;
-    for (let i = 0; i < lines.length; i++) {
-      const line = trimCr(lines[i] ?? '');
-      if (i > 0 && !/^(ActionID|Privilege|Message):/i.test(line)) {
-        bodyStart = i;
-        break;
-      }
-      header.push(line);
-    }
-    const body = lines.slice(bodyStart).join('\n');
-    this.handlers.message(new ParsedMessage(header.join('\r\n'), body));
-    return next;
-  }
-
   /** Whether the pending frame may be a `Response: Follows`, which ends at a marker, not a blank line. */
   private followsPending(): boolean {
     const first = this.pending[0];
     return first !== undefined && (first[0] === 0x52 || first[0] === 0x72);
   }
 
-  /** Whether `data`, appended to what is pending, may complete a frame. */
-  private mayEndFrame(data: Buffer): boolean {
+  /**
+   * How many bytes of `data` to join to the pending bytes so that the pending frame can end, or -1
+   * when it cannot end in `data`.
+   */
+  private pendingFrameEnd(data: Buffer): number {
     // A banner ends at its line end; a Follows frame at its marker: rescan whenever a line ends.
-    if (this.awaitingBanner || this.followsPending()) return data.indexOf(LF) !== -1;
-    if (data.indexOf('\n\r\n', 0, 'latin1') !== -1 || data.indexOf('\n\n', 0, 'latin1') !== -1) {
-      return true;
+    if (this.awaitingBanner || this.followsPending())
+      return data.indexOf(LF) === -1 ? -1 : data.length;
+    const across = Buffer.concat([this.lastPendingBytes(), data.subarray(0, 2)]);
+    if (across.indexOf(CRLF_BLANK) !== -1 || across.indexOf(LF_BLANK) !== -1) {
+      return Math.min(2, data.length);
     }
-    const last = this.lastPendingBytes();
-    const joined = Buffer.concat([last, data.subarray(0, 2)]);
-    return (
-      joined.indexOf('\n\r\n', 0, 'latin1') !== -1 || joined.indexOf('\n\n', 0, 'latin1') !== -1
-    );
+    const crlf = data.indexOf(CRLF_BLANK);
+    const lf = data.indexOf(LF_BLANK);
+    if (crlf === -1) return lf === -1 ? -1 : lf + 2;
+    return lf === -1 || crlf < lf ? crlf + 3 : lf + 2;
   }
 
   /** The last two pending bytes (they may straddle chunks when reads are one byte long). */
@@ -294,8 +278,8 @@ export class AmiParser {
   /** While discarding an oversize message: the bytes after its blank line, if it ended here. */
   private skipOversize(data: Buffer): Buffer | undefined {
     const joined = Buffer.concat([this.tail, data]);
-    const crlf = joined.indexOf('\n\r\n', 0, 'latin1');
-    const lf = joined.indexOf('\n\n', 0, 'latin1');
+    const crlf = joined.indexOf(CRLF_BLANK);
+    const lf = joined.indexOf(LF_BLANK);
     let next = -1;
     if (crlf !== -1 && (lf === -1 || crlf < lf)) next = crlf + 3;
     else if (lf !== -1) next = lf + 2;

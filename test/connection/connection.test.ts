@@ -217,6 +217,29 @@ describe('AmiConnection actions', () => {
     expect(response.body).not.toContain('--END COMMAND--');
   });
 
+  it('should not let a Response: Follows without --END COMMAND-- swallow later messages', async () => {
+    const target = await server({
+      handlers: {
+        Command: (action, client) => {
+          client.sendRaw(
+            `Response: Follows\r\nPrivilege: Command\r\nActionID: ${action.id}\r\n2 active channels\r\n\r\n`,
+          );
+          client.event('Newchannel', { Uniqueid: '1.1' });
+        },
+      },
+    });
+    const ami = connection(target, { actionTimeoutMs: 60_000 });
+    await ami.connect();
+    const reported = next(ami, 'protocolError');
+    const event = next(ami, 'event', (e) => e.name === 'Newchannel');
+    const response = await ami.action('Command', { Command: 'core show channels' });
+    expect(response.body).toBe('2 active channels\r\n');
+    expect((await reported).code).toBe('unterminated-follows');
+    expect((await event).get('Uniqueid')).toBe('1.1');
+    // The session is in step: the next answer is matched at once, long before any timeout.
+    expect((await ami.action('Ping', {}, { timeoutMs: 2000 })).get('Ping')).toBe('Pong');
+  });
+
   it('should reject a failed Command (Response: Error with Output) with its output', async () => {
     const target = await server({
       handlers: {

@@ -274,6 +274,42 @@ describe('AmiParser on bad input', () => {
     expect(errors.map((e) => [e.code, e.excerpt])).toEqual([['missing-colon', 'garbage']]);
   });
 
+  it('should end a Response: Follows without --END COMMAND-- at the next message and report it', () => {
+    const text =
+      'Response: Follows\r\nPrivilege: Command\r\nActionID: cmd-1\r\nsome output\r\n\r\n' +
+      'more output\r\n\r\nEvent: Newchannel\r\nUniqueid: 1.1\r\n\r\n' +
+      'Response: Success\r\nActionID: ping-2\r\nPing: Pong\r\n\r\n';
+    const whole = parse(text, { expectBanner: false });
+    expect(whole.messages.map((m) => [m.name, m.body])).toEqual([
+      ['Follows', 'some output\r\n\r\nmore output\r\n'],
+      ['Newchannel', undefined],
+      ['Success', undefined],
+    ]);
+    expect(whole.errors.map((e) => e.code)).toEqual(['unterminated-follows']);
+    expect(whole.errors[0]!.excerpt).toContain('ActionID: cmd-1');
+    // Read one byte at a time, it says the same.
+    const bytes = Buffer.from(text);
+    const oneByOne = parseChunks(
+      Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1)),
+      { expectBanner: false },
+    );
+    expect(oneByOne.messages).toEqual(whole.messages);
+    expect(oneByOne.errors.map((e) => e.code)).toEqual(['unterminated-follows']);
+  });
+
+  it('should bound a Response: Follows that never ends by the message size limit', () => {
+    const { messages, errors } = parseChunks(
+      [
+        Buffer.from('Response: Follows\r\nActionID: 1\r\n'),
+        Buffer.alloc(300, 'x'),
+        Buffer.from('\r\n\r\nEvent: After\r\n\r\n'),
+      ],
+      { expectBanner: false, maxMessageBytes: 256 },
+    );
+    expect(errors.map((e) => e.code)).toEqual(['too-large']);
+    expect(messages.map((m) => m.name)).toEqual(['After']);
+  });
+
   it('should report binary garbage and resync at the next blank line', () => {
     const garbage = Buffer.from([0x00, 0xff, 0x13, 0x07, 0x0d, 0x0a, 0x0d, 0x0a]);
     const { messages, errors } = parseChunks(

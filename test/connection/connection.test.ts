@@ -8,7 +8,6 @@ import {
 } from '../../src/connection/errors.js';
 import { AmiProtocolError } from '../../src/protocol/errors.js';
 import type { AmiMessage } from '../../src/protocol/message.js';
-import { selfSignedCert } from './selfSignedCert.js';
 import {
   cleanUp,
   connection,
@@ -768,40 +767,5 @@ describe('AmiConnection ActionIDs', () => {
     const ids = target.actions.map((action) => action.id);
     expect(ids.length).toBeGreaterThan(8);
     expect(new Set(ids).size).toBe(ids.length);
-  });
-});
-
-describe('AmiConnection over TLS', () => {
-  it('should log in and run actions over TLS with a verified certificate', async () => {
-    const { key, cert } = selfSignedCert();
-    const target = await server({ tls: { key, cert } });
-    const ami = connection(target, { tls: { ca: cert } });
-    await ami.connect();
-    expect((await ami.action('Ping')).get('Ping')).toBe('Pong');
-  });
-
-  it('should refuse a certificate it cannot verify', async () => {
-    const { key, cert } = selfSignedCert();
-    const target = await server({ tls: { key, cert } });
-    const ami = connection(target, { tls: true });
-    const error = await rejectionOf(ami.connect());
-    expect((error as NodeJS.ErrnoException).code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY/);
-    expect(target.actions).toHaveLength(0);
-  });
-
-  it('should connect from an amis:// URL', async () => {
-    const { key, cert } = selfSignedCert();
-    const target = await server({ tls: { key, cert } });
-    const ami = AmiConnection.fromUrl(target.url, {
-      tls: { ca: cert },
-      logger: silent,
-      keepaliveIntervalMs: false,
-    });
-    try {
-      await ami.connect();
-      expect(ami.state).toBe('connected');
-    } finally {
-      await ami.close();
-    }
   });
 });

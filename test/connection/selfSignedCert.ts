@@ -1,18 +1,24 @@
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 
 /**
- * A self-signed certificate for `localhost` / `127.0.0.1`, made with node:crypto alone (no openssl
- * binary): an EC P-256 key and a minimal X.509 v3 certificate, DER-encoded by hand.
+ * A self-signed certificate for `host` (default `localhost`, and then for `127.0.0.1` too), made
+ * with node:crypto alone (no openssl binary): an EC P-256 key and a minimal X.509 v3 certificate,
+ * DER-encoded by hand.
  */
-export function selfSignedCert(): { key: string; cert: string } {
+export function selfSignedCert(host = 'localhost'): { key: string; cert: string } {
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const ecdsaWithSha256 = seq(oid('1.2.840.10045.4.3.2'));
-  const name = seq(set(seq(oid('2.5.4.3'), utf8('localhost'))));
+  const name = seq(set(seq(oid('2.5.4.3'), utf8(host))));
   const now = Date.now();
   const validity = seq(utcTime(new Date(now - 60_000)), utcTime(new Date(now + 86_400_000)));
   const subjectAltName = seq(
     oid('2.5.29.17'),
-    octets(seq(tlv(0x82, Buffer.from('localhost')), tlv(0x87, Buffer.from([127, 0, 0, 1])))),
+    octets(
+      seq(
+        tlv(0x82, Buffer.from(host)),
+        ...(host === 'localhost' ? [tlv(0x87, Buffer.from([127, 0, 0, 1]))] : []),
+      ),
+    ),
   );
   const basicConstraints = seq(
     oid('2.5.29.19'),

@@ -7,9 +7,43 @@ const MAX_DEPTH = 5;
 const MAX_ITEMS = 50;
 const MAX_STRING = 300;
 
-/** Whether a field of that name holds a secret (`Secret`, `password`, `token`...). */
+/** Whether a field (or a variable) of that name holds a secret (`Secret`, `DB_PASSWORD`...). */
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key);
+}
+
+/** `SET VARIABLE <name> <value>`: an AGI command that writes a variable. */
+const AGI_SET_VARIABLE = /^(SET\s+VARIABLE\s+"?)([^\s"]+)("?\s+)(.*)$/i;
+
+/**
+ * An AMI message's fields with secrets masked by the same rule as object keys: a secret-looking
+ * field (`Secret`), a variable given as `NAME=value` (`ChanVariable`, `Variable`, with any prefix
+ * such as `DestChanVariable`), a `Variable`/`Value` pair (`VarSet`, `Getvar`) and an AGI
+ * `SET VARIABLE` command, whenever the variable's name looks secret.
+ *
+ * @example
+ * maskAmiFields([['Variable', 'DB_PASSWORD'], ['Value', 'hunter2']]);
+ * // [['Variable', 'DB_PASSWORD'], ['Value', '***']]
+ */
+export function maskAmiFields(
+  fields: ReadonlyArray<readonly [string, string]>,
+): Array<readonly [string, string]> {
+  const variable = fields.find(([key]) => key.toLowerCase() === 'variable')?.[1] ?? '';
+  const secretValue = variable !== '' && !variable.includes('=') && isSecretKey(variable);
+  return fields.map(([key, value]): readonly [string, string] => {
+    if (isSecretKey(key)) return [key, '***'];
+    const lower = key.toLowerCase();
+    if (lower === 'value' && secretValue) return [key, '***'];
+    if (lower.endsWith('variable')) {
+      const at = value.indexOf('=');
+      if (at > 0 && isSecretKey(value.slice(0, at))) return [key, `${value.slice(0, at)}=***`];
+    }
+    if (lower === 'command') {
+      const set = AGI_SET_VARIABLE.exec(value);
+      if (set && isSecretKey(set[2] ?? '')) return [key, `${set[1]}${set[2]}${set[3]}***`];
+    }
+    return [key, value];
+  });
 }
 
 /** A string made safe to show: URL passwords masked, cut at 300 characters. */
@@ -34,8 +68,9 @@ function isAmiMessage(value: object): value is {
  * A JSON-safe summary of any value, for the inspector: plain objects, arrays, maps and sets are
  * copied (depth 5, 50 items each), AMI messages become their fields, other class instances (an
  * AMI connection, a `Call`, an actor) only their class name, so nothing they hold leaks out.
- * Secret-looking keys (`Secret`, `password`, `token`...) are masked, and so are URL passwords in
- * strings.
+ * Secret-looking keys (`Secret`, `password`, `token`...) are masked wherever they are (an object's
+ * keys, a channel's variables, an AMI message's fields and variables: see {@link maskAmiFields}),
+ * and so are URL passwords in strings.
  *
  * @example
  * safeJson({ url: 'ami://manager:secret@pbx', client: connection, Secret: 'x' });
@@ -67,7 +102,7 @@ export function safeJson(value: unknown, depth = 0): unknown {
   if (object instanceof Error) {
     return { name: object.name, message: safeString(object.message) };
   }
-  if (isAmiMessage(object)) return entries(object.fields(), depth);
+  if (isAmiMessage(object)) return entries(maskAmiFields(object.fields()), depth);
   const prototype = Object.getPrototypeOf(object);
   if (prototype !== Object.prototype && prototype !== null) {
     return `[${(object.constructor as { name?: string } | undefined)?.name || 'object'}]`;

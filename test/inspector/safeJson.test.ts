@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
-import { safeJson } from '../../src/inspector/safeJson.js';
+import { maskAmiFields, safeJson } from '../../src/inspector/safeJson.js';
 import { ParsedMessage } from '../../src/protocol/parsedMessage.js';
 
 describe('safeJson', () => {
@@ -43,5 +43,51 @@ describe('safeJson', () => {
     expect(long.list).toHaveLength(51);
     expect(long.list.at(-1)).toBe('… 10 more');
     expect(long.text).toHaveLength(301);
+  });
+
+  it('should mask secret variables by one rule: in objects, channel variables and AMI fields', () => {
+    const secretNames = ['DB_PASSWORD', 'api_token', 'SIP_SECRET', 'Authorization'];
+    for (const name of secretNames) {
+      const fields: Array<[string, string]> = [
+        ['Event', 'VarSet'],
+        ['Variable', name],
+        ['Value', 'hunter2'],
+        ['ChanVariable', `${name}=hunter2`],
+        ['DestChanVariable', `${name}=hunter2`],
+        ['Command', `SET VARIABLE ${name} hunter2`],
+      ];
+      const masked = maskAmiFields(fields);
+      expect(JSON.stringify(masked), name).not.toContain('hunter2');
+      expect(masked).toEqual([
+        ['Event', 'VarSet'],
+        ['Variable', name],
+        ['Value', '***'],
+        ['ChanVariable', `${name}=***`],
+        ['DestChanVariable', `${name}=***`],
+        ['Command', `SET VARIABLE ${name} ***`],
+      ]);
+      // The same rule for a context's variables and for the event carrying the message.
+      const text = fields.map(([key, value]) => `${key}: ${value}`).join('\r\n');
+      const summary = safeJson({
+        variables: { [name]: 'hunter2' },
+        message: new ParsedMessage(text),
+      });
+      expect(JSON.stringify(summary)).not.toContain('hunter2');
+    }
+    // Other variables, and other fields, are shown as they are.
+    const plain = maskAmiFields([
+      ['Variable', 'AsyncOrigId'],
+      ['Value', 'demo-1'],
+      ['ChanVariable', 'AsyncOrigId=demo-1'],
+      ['Command', 'SET VARIABLE COLOUR blue'],
+      ['Command', 'STREAM FILE hello-world ""'],
+    ]);
+    expect(plain).toEqual([
+      ['Variable', 'AsyncOrigId'],
+      ['Value', 'demo-1'],
+      ['ChanVariable', 'AsyncOrigId=demo-1'],
+      ['Command', 'SET VARIABLE COLOUR blue'],
+      ['Command', 'STREAM FILE hello-world ""'],
+    ]);
   });
 });

@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
- * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load).
+ * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load, inspector).
  */
 import { runIngestBench } from './ingest.bench.js';
+import { runInspectorBench } from './inspector.bench.js';
 import { runLoadBench } from './load.bench.js';
 import { runParserBench } from './parser.bench.js';
 import { runPbxBench } from './pbx.bench.js';
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<void>> = {
   routing: runRoutingBench,
   pbx: runPbxBench,
   load: runLoadBench,
+  inspector: runInspectorBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,79 +1,58 @@
-import type { AnyActorRef, AnyStateMachine, InspectionEvent, Subscription } from 'xstate';
-import type { ChannelActorRef } from '../actors/supervisorMachine.js';
-import { collectDigitsMachine } from '../calls/collectDigitsMachine.js';
-import { channelMachine } from '../machines/channel/channelMachine.js';
-import { describeChannel } from '../machines/channel/describeChannel.js';
-import { helloMachine } from '../machines/flows/helloMachine.js';
-import { ivrMachine } from '../machines/flows/ivrMachine.js';
-import { menuMachine } from '../machines/flows/menuMachine.js';
-import { passcodeMachine } from '../machines/flows/passcodeMachine.js';
-import type { Runtime } from '../runtime/createRuntime.js';
-import type { RuntimeEvents } from '../runtime/runtimeEvents.js';
-import { safeJson } from './safeJson.js';
-
-/** What an actor is to the runtime. */
-export type ActorKind = 'supervisor' | 'channel' | 'flow' | 'child';
-
-/** One live actor as the inspector shows it (`GET /api/actors`). */
-export interface ActorInfo {
-  /** `supervisor`, `channel:<Uniqueid>`, `flow:<Uniqueid>`, `flow:<Uniqueid>/<child id>`. */
-  readonly id: string;
-  readonly kind: ActorKind;
-  /** The id of the actor it belongs to (`null` for the supervisor). */
-  readonly parent: string | null;
-  /** Its machine's id, for `GET /api/machines/:id` (`ami`, `channel`, `ivr`...). */
-  readonly machine: string | null;
-  /** A name for people: the channel's name, the machine's id. */
-  readonly label: string;
-  /** The call it belongs to (the channel's Linkedid), `null` for the supervisor. */
-  readonly group: string | null;
-  /** The XState state value (`{ live: { line: 'answered', ... } }`). */
-  readonly value: unknown;
-  /** A short label of the state (`answered+inAgi` for channels, `passcode` for an IVR). */
-  readonly state: string;
-  /** `active`, `done` (final state: a channel that hung up), `error` or `stopped`. */
-  readonly status: string;
-  /** The context, summarised (see `safeJson`: no secrets, no class internals). */
-  readonly context: unknown;
-}
-
-/** One event an actor received, as the inspector shows it. */
-export interface ActorEventRecord {
-  /** Increasing over the registry's life: which events a client has already seen. */
-  readonly seq: number;
-  /** `Date.now()` when it was received. */
-  readonly at: number;
-  readonly type: string;
-  /** The AMI message's fields, or the event's other fields, summarised. */
-  readonly detail: unknown;
-}
+import type { AnyActorRef, AnyStateMachine, Subscription } from 'xstate';
+import type { ChannelContext } from '../machines/channel/channelContext.js';
+import {
+  type ActorDetail,
+  type ActorKind,
+  type ActorSummary,
+  actorDetail,
+  actorSummary,
+} from './actorViews.js';
+import { CallLog, type CallLogOptions, type StepRecord } from './callLog.js';
+import { MachineCatalog } from './machineCatalog.js';
+import { type StepDetail, type StepSummary, stepDetail, stepSummary } from './stepViews.js';
 
 /** A change of the registry, delivered synchronously to its listeners. */
 export interface RegistryChange {
-  readonly kind: 'added' | 'updated' | 'removed';
+  /** `ended`: the actor went away but its call is kept; `removed`: it is forgotten. */
+  readonly kind: 'added' | 'updated' | 'ended' | 'removed';
   readonly id: string;
+  /** The call it belongs to (`null` for the supervisor). */
+  readonly group: string | null;
 }
 
-interface Entry {
+/** What the registry is told about an actor to follow (see `RuntimeWatch`). */
+export interface TrackedActor {
   readonly id: string;
   readonly kind: ActorKind;
   readonly parent: string | null;
   readonly ref: AnyActorRef;
   readonly machine: AnyStateMachine | undefined;
-  /** The ids of the actors whose parent it is. */
+  /** The channel it runs for (its own Uniqueid for a channel). */
+  readonly uniqueid?: string;
+}
+
+/** An actor gone while its call is kept: its last look, summarised when first asked for. */
+interface EndedActor {
+  readonly summary: ActorSummary;
+  readonly snapshot: StepRecord['snapshot'];
+  readonly transitions: readonly unknown[];
+  detail?: ActorDetail;
+}
+
+interface Entry extends TrackedActor {
   readonly children: Set<string>;
-  /** Raw events, summarised only when asked for: recording one costs a push. */
-  readonly events: Array<{ seq: number; at: number; event: { type: string } }>;
-  /** For a flow: its own actor system's inspection, and its channel's Uniqueid. */
-  inspection?: Subscription;
-  /** For a flow or a child: the completion watch. */
-  watch?: Subscription;
-  uniqueid?: string;
+  group: string | null;
+  /** Its last steps, newest last (the same records as the call log's). */
+  readonly recent: StepRecord[];
+  /** Transitions of the microsteps since its last snapshot. */
+  pending: unknown[];
+  lastTransitions: readonly unknown[];
+  subscriptions: Subscription[];
 }
 
 /** How an {@link ActorRegistry} runs. */
-export interface ActorRegistryOptions {
-  /** Events kept per actor (default 20). */
+export interface ActorRegistryOptions extends CallLogOptions {
+  /** Steps kept per actor for `events()` (default 20). */
   readonly maxEvents?: number;
   /**
    * Machines to show before any actor runs them (default: octostate's own: `channel`, `ivr`,
@@ -83,124 +62,29 @@ export interface ActorRegistryOptions {
   readonly machines?: readonly AnyStateMachine[];
 }
 
-const KNOWN_MACHINES: readonly AnyStateMachine[] = [
-  channelMachine,
-  ivrMachine,
-  passcodeMachine,
-  menuMachine,
-  collectDigitsMachine,
-  helloMachine,
-];
-
-function isMachine(logic: unknown): logic is AnyStateMachine {
-  return typeof logic === 'object' && logic !== null && 'root' in logic && 'id' in logic;
-}
-
-/** The machine an actor runs (`Actor.logic`, not on the `ActorRef` type), if it runs one. */
-function machineOf(ref: AnyActorRef): AnyStateMachine | undefined {
-  const logic = (ref as { logic?: unknown }).logic;
-  return isMachine(logic) ? logic : undefined;
-}
-
 /**
- * A state value as one short line: regions in parentheses.
- *
- * @example
- * stateLabel({ live: { line: 'answered', dial: 'idle' } }); // 'live.(line.answered, dial.idle)'
- */
-export function stateLabel(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (value && typeof value === 'object') {
-    const parts = Object.entries(value).map(([key, child]) => {
-      const inner = stateLabel(child);
-      return inner === '' ? key : `${key}.${inner}`;
-    });
-    return parts.length === 1 ? (parts[0] ?? '') : `(${parts.join(', ')})`;
-  }
-  return '';
-}
-
-function eventDetail(event: { type: string }): unknown {
-  if ('message' in event) return safeJson(event.message);
-  const { type: _type, ...rest } = event as Record<string, unknown>;
-  return Object.keys(rest).length === 0 ? undefined : safeJson(rest);
-}
-
-/**
- * Which actors a runtime has right now: the supervisor, each channel actor (from its creation,
- * through its hang-up, until it is removed), each call-logic actor (`runtime.flow`) under its
- * channel, and the machines those invoke (an IVR's `passcode`, `menu`), with the events each
- * received lately.
- *
- * It listens through XState's inspection API (`system.inspect`) on the supervisor's actor system
- * and on each call-logic actor's; with no registry started, the runtime pays nothing. Recording an
- * event or a snapshot is a map lookup and a push; states and contexts are summarised only when
- * someone asks (`list`, `get`), so listeners should batch (the inspector server flushes every
- * 100 ms).
- *
- * @example
- * const registry = new ActorRegistry(runtime);
- * registry.subscribe(({ kind, id }) => console.log(kind, id));
- * registry.start();
- * registry.list().map((actor) => `${actor.label}: ${actor.state}`);
- * registry.close();
+ * The actors the inspector shows: the supervisor, each channel actor, each call-logic actor and
+ * what it invokes, with their steps, grouped by call (the channel's Linkedid) in a {@link CallLog}.
+ * A `RuntimeWatch` feeds it from the runtime. Recording a step is a map lookup and two pushes;
+ * states and contexts are summarised only when asked for (`summary`, `detail`, `events`).
  */
 export class ActorRegistry {
+  /** Every call seen: its steps, and its actors once they went away. */
+  readonly calls: CallLog<EndedActor>;
   private readonly entries = new Map<string, Entry>();
   private readonly ids = new Map<AnyActorRef, string>();
-  private readonly machines = new Map<string, AnyStateMachine>();
+  private readonly machines: MachineCatalog;
   private readonly listeners = new Set<(change: RegistryChange) => void>();
   private readonly maxEvents: number;
-  private inspection: Subscription | undefined;
   private seq = 0;
-  private started = false;
 
-  constructor(
-    private readonly runtime: Runtime,
-    options: ActorRegistryOptions = {},
-  ) {
+  constructor(options: ActorRegistryOptions = {}) {
     this.maxEvents = options.maxEvents ?? 20;
-    for (const machine of options.machines ?? KNOWN_MACHINES)
-      this.machines.set(machine.id, machine);
-  }
-
-  /** Starts following the runtime: the actors that exist now, then every change. */
-  start(): void {
-    if (this.started) return;
-    this.started = true;
-    const supervisor = this.runtime.supervisor;
-    this.add({
-      id: 'supervisor',
-      kind: 'supervisor',
-      parent: null,
-      ref: supervisor,
-      machine: machineOf(supervisor),
-      events: [],
-      children: new Set(),
+    this.calls = new CallLog<EndedActor>(options);
+    this.machines = new MachineCatalog(options.machines);
+    this.calls.onForget((call, actors) => {
+      for (const id of actors) this.emit('removed', id, call);
     });
-    this.inspection = supervisor.system.inspect((inspection) => this.observe(inspection));
-    for (const ref of this.runtime.channels.all()) this.addChannel(ref);
-    this.runtime.bus.on('channel', this.onChannel);
-    this.runtime.bus.on('hangup', this.onHangup);
-    this.runtime.bus.on('removed', this.onRemoved);
-  }
-
-  /** Stops following the runtime and forgets every actor (listeners are told nothing more). */
-  close(): void {
-    if (!this.started) return;
-    this.started = false;
-    this.runtime.bus.off('channel', this.onChannel);
-    this.runtime.bus.off('hangup', this.onHangup);
-    this.runtime.bus.off('removed', this.onRemoved);
-    this.inspection?.unsubscribe();
-    this.inspection = undefined;
-    for (const entry of this.entries.values()) {
-      entry.inspection?.unsubscribe();
-      entry.watch?.unsubscribe();
-    }
-    this.entries.clear();
-    this.ids.clear();
-    this.listeners.clear();
   }
 
   /** Calls `listener` on each change; returns a function that stops it. */
@@ -209,234 +93,243 @@ export class ActorRegistry {
     return () => this.listeners.delete(listener);
   }
 
-  /** How many actors are known (the supervisor included). */
+  /** How many live actors are known (the supervisor included). */
   get size(): number {
     return this.entries.size;
   }
 
-  /** Every known actor, the supervisor first, then in the order they appeared. */
-  list(): ActorInfo[] {
-    return [...this.entries.values()].map((entry) => this.describe(entry));
-  }
-
-  /** One actor, or `undefined` when it is not (or no longer) known. */
-  get(id: string): ActorInfo | undefined {
-    const entry = this.entries.get(id);
-    return entry ? this.describe(entry) : undefined;
-  }
-
-  /** The last events an actor received (after `afterSeq` when given), oldest first. */
-  events(id: string, afterSeq = 0): ActorEventRecord[] {
-    const entry = this.entries.get(id);
-    if (!entry) return [];
-    return entry.events
-      .filter((record) => record.seq > afterSeq)
-      .map(({ seq, at, event }) => ({ seq, at, type: event.type, detail: eventDetail(event) }));
-  }
-
-  /** The sequence number of the last event recorded (see {@link ActorEventRecord.seq}). */
+  /** The sequence number of the last step recorded. */
   get lastSeq(): number {
     return this.seq;
   }
 
-  /** The ids of the machines seen running. */
-  machineIds(): string[] {
-    return [...this.machines.keys()];
+  /** Every live actor, the supervisor first, then in the order they appeared. */
+  list(): ActorSummary[] {
+    return [...this.entries.values()].map((entry) => this.summaryOf(entry));
   }
 
-  /** A machine seen running, by its id (`ami`, `channel`, `ivr`...). */
+  /** The actors of the calls that ended and are still kept, as they were last. */
+  endedActors(): ActorSummary[] {
+    return this.calls
+      .list()
+      .flatMap((call) => this.calls.endedActors(call.id).map((a) => a.summary));
+  }
+
+  /** One live actor in a line, or `undefined`. */
+  summary(id: string): ActorSummary | undefined {
+    const entry = this.entries.get(id);
+    return entry ? this.summaryOf(entry) : undefined;
+  }
+
+  /** One actor in full: live, or gone with its call still kept. */
+  get(id: string): ActorDetail | undefined {
+    const entry = this.entries.get(id);
+    if (entry) return this.detailOf(entry);
+    const ended = this.calls.endedActor(id);
+    return ended ? endedDetail(ended) : undefined;
+  }
+
+  /** One actor in a line: live, or gone with its call still kept. */
+  line(id: string): ActorSummary | undefined {
+    const entry = this.entries.get(id);
+    if (entry) return this.summaryOf(entry);
+    return this.calls.endedActor(id)?.summary;
+  }
+
+  /** The live actors of a call, in full. */
+  callActors(group: string): ActorDetail[] {
+    const live: ActorDetail[] = [];
+    for (const entry of this.entries.values()) {
+      if (entry.group === group) live.push(this.detailOf(entry));
+    }
+    return [...live, ...this.calls.endedActors(group).map(endedDetail)];
+  }
+
+  /** The last steps of an actor (after `afterSeq` when given), oldest first. */
+  events(id: string, afterSeq = 0): StepSummary[] {
+    const entry = this.entries.get(id);
+    return (entry?.recent ?? []).filter((step) => step.seq > afterSeq).map(stepSummary);
+  }
+
+  /** A call's steps in a line (its timeline), oldest first. */
+  callSteps(group: string, afterSeq = 0): StepSummary[] {
+    return this.calls.steps(group, afterSeq).map(stepSummary);
+  }
+
+  /** One step of a call in full, with the event's detail and the context after it. */
+  step(group: string, seq: number): StepDetail | undefined {
+    const step = this.calls.step(group, seq);
+    return step ? stepDetail(step) : undefined;
+  }
+
+  /** The ids of the machines known. */
+  machineIds(): string[] {
+    return this.machines.ids();
+  }
+
+  /** A machine by its id (`ami`, `channel`, `ivr`...). */
   machine(id: string): AnyStateMachine | undefined {
     return this.machines.get(id);
   }
 
-  private describe(entry: Entry): ActorInfo {
-    const snapshot = entry.ref.getSnapshot() as {
-      status: string;
-      value?: unknown;
-      context?: unknown;
+  /** The id given to an actor being followed. */
+  idOf(ref: AnyActorRef): string | undefined {
+    return this.ids.get(ref);
+  }
+
+  /** Whether an actor of that id is followed. */
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
+  /** Starts following an actor (nothing happens when one of that id is already followed). */
+  track(actor: TrackedActor, subscriptions: Subscription[] = []): boolean {
+    if (this.entries.has(actor.id)) return false;
+    const entry: Entry = {
+      ...actor,
+      children: new Set(),
+      group: null,
+      recent: [],
+      pending: [],
+      lastTransitions: [],
+      subscriptions,
     };
-    const isChannel = entry.kind === 'channel';
-    const channel = isChannel
-      ? (snapshot as ReturnType<ChannelActorRef['getSnapshot']>).context
-      : undefined;
-    const parent = entry.parent === null ? undefined : this.entries.get(entry.parent);
-    const group =
-      channel?.linkedid ??
-      (parent?.kind === 'channel'
-        ? (parent.ref.getSnapshot() as ReturnType<ChannelActorRef['getSnapshot']>).context.linkedid
-        : entry.uniqueid !== undefined
-          ? (this.groupOf(entry.uniqueid) ?? null)
-          : null);
-    return {
-      id: entry.id,
-      kind: entry.kind,
-      parent: entry.parent,
-      machine: entry.machine?.id ?? null,
-      label: channel?.name ?? (entry.kind === 'supervisor' ? 'supervisor' : actorLabel(entry)),
-      group,
-      value: snapshot.value ?? null,
-      state: isChannel
-        ? describeChannel(snapshot as ReturnType<ChannelActorRef['getSnapshot']>)
-        : stateLabel(snapshot.value),
-      status: snapshot.status,
-      context: safeJson(snapshot.context),
-    };
-  }
-
-  private groupOf(uniqueid: string): string | undefined {
-    const channel = this.entries.get(`channel:${uniqueid}`);
-    return channel
-      ? (channel.ref.getSnapshot() as ReturnType<ChannelActorRef['getSnapshot']>).context.linkedid
-      : undefined;
-  }
-
-  private emit(kind: RegistryChange['kind'], id: string): void {
-    for (const listener of this.listeners) listener({ kind, id });
-  }
-
-  private add(entry: Entry): void {
-    if (this.entries.has(entry.id)) return;
+    entry.group = this.groupOf(entry);
     this.entries.set(entry.id, entry);
     if (entry.parent !== null) this.entries.get(entry.parent)?.children.add(entry.id);
     this.ids.set(entry.ref, entry.id);
-    if (entry.machine) this.machines.set(entry.machine.id, entry.machine);
-    this.emit('added', entry.id);
+    if (entry.machine) this.machines.add(entry.machine);
+    if (entry.group !== null) this.calls.actorStarted(entry.group, entry.id);
+    this.emit('added', entry.id, entry.group);
+    return true;
   }
 
-  private remove(id: string): void {
+  /** Adds subscriptions to end with an actor's following. */
+  hold(id: string, subscription: Subscription): void {
+    this.entries.get(id)?.subscriptions.push(subscription);
+  }
+
+  /** Stops following an actor and what it invoked; its call keeps its last look. */
+  untrack(id: string): void {
     const entry = this.entries.get(id);
     if (!entry) return;
-    for (const child of [...entry.children]) this.remove(child);
+    for (const child of [...entry.children]) this.untrack(child);
     if (entry.parent !== null) this.entries.get(entry.parent)?.children.delete(id);
-    entry.inspection?.unsubscribe();
-    entry.watch?.unsubscribe();
+    for (const subscription of entry.subscriptions) subscription.unsubscribe();
+    const last: EndedActor | undefined =
+      entry.group === null
+        ? undefined
+        : {
+            summary: { ...this.summaryOf(entry), ended: true },
+            snapshot: entry.ref.getSnapshot() as StepRecord['snapshot'],
+            transitions: entry.lastTransitions,
+          };
     this.entries.delete(id);
     if (this.ids.get(entry.ref) === id) this.ids.delete(entry.ref);
-    this.emit('removed', id);
-  }
-
-  private addChannel(ref: ChannelActorRef): void {
-    const uniqueid = ref.id;
-    this.add({
-      id: `channel:${uniqueid}`,
-      kind: 'channel',
-      parent: 'supervisor',
-      ref,
-      machine: machineOf(ref),
-      events: [],
-      children: new Set(),
-      uniqueid,
-    });
-    this.checkFlow(uniqueid);
-  }
-
-  /** The runtime starts call logic from a channel's snapshot listener: look after each one. */
-  private checkFlow(uniqueid: string): void {
-    const id = `flow:${uniqueid}`;
-    if (this.entries.has(id)) return;
-    const flow = this.runtime.flow(uniqueid);
-    if (!flow) return;
-    const entry: Entry = {
-      id,
-      kind: 'flow',
-      parent: `channel:${uniqueid}`,
-      ref: flow,
-      machine: machineOf(flow),
-      events: [],
-      children: new Set(),
-      uniqueid,
-    };
-    this.add(entry);
-    entry.inspection = flow.system.inspect((inspection) => this.observe(inspection, id));
-    entry.watch = flow.subscribe({
-      complete: () => this.emit('updated', id),
-      error: () => this.emit('updated', id),
-    });
-    // Children invoked before we looked (a flow's first state may invoke one at once).
-    for (const child of Object.values(
-      (flow.getSnapshot() as { children?: Record<string, AnyActorRef> }).children ?? {},
-    )) {
-      this.addChild(child, id);
+    if (entry.group !== null && last) {
+      this.emit('ended', id, entry.group);
+      this.calls.actorEnded(entry.group, id, last);
+    } else {
+      this.emit('removed', id, null);
     }
   }
 
-  /** A machine invoked by a call-logic actor (or by one of its children). */
-  private addChild(ref: AnyActorRef, flowId: string): void {
-    const machine = machineOf(ref);
-    if (this.ids.has(ref) || !machine) return;
-    const parentRef = ref._parent;
-    const parent = (parentRef && this.ids.get(parentRef)) ?? flowId;
-    const id = `${parent}/${ref.id}`;
-    const flow = this.entries.get(flowId);
-    const entry: Entry = {
-      id,
-      kind: 'child',
-      parent,
-      ref,
-      machine,
-      events: [],
-      children: new Set(),
-      ...(flow?.uniqueid === undefined ? {} : { uniqueid: flow.uniqueid }),
-    };
-    this.add(entry);
-    entry.watch = ref.subscribe({
-      complete: () => this.remove(id),
-      error: () => this.remove(id),
-    });
-  }
-
-  /** One inspection event of the supervisor's system, or of the system of the flow `flowId`. */
-  private readonly observe = (inspection: InspectionEvent, flowId?: string): void => {
-    const ref = inspection.actorRef as AnyActorRef;
+  /** A transition an actor took (XState's `@xstate.microstep`), kept for its next step. */
+  transitions(ref: AnyActorRef, transitions: readonly unknown[]): void {
     const id = this.ids.get(ref);
-    switch (inspection.type) {
-      case '@xstate.event': {
-        if (id === undefined) return;
-        const entry = this.entries.get(id);
-        if (!entry) return;
-        this.seq += 1;
-        entry.events.push({ seq: this.seq, at: Date.now(), event: inspection.event });
-        if (entry.events.length > this.maxEvents) entry.events.shift();
-        this.emit('updated', id);
-        return;
-      }
-      case '@xstate.snapshot': {
-        if (id === undefined) return;
-        this.emit('updated', id);
-        const entry = this.entries.get(id);
-        if (entry?.kind === 'channel' && entry.uniqueid !== undefined)
-          this.checkFlow(entry.uniqueid);
-        return;
-      }
-      case '@xstate.actor': {
-        if (id !== undefined || !machineOf(ref)) return;
-        if (flowId !== undefined) this.addChild(ref, flowId);
-        else if (ref._parent === this.runtime.supervisor) this.addChannel(ref as ChannelActorRef);
-        return;
-      }
+    if (id === undefined || transitions.length === 0) return;
+    this.entries.get(id)?.pending.push(...transitions);
+  }
+
+  /** An actor processed an event (XState's `@xstate.snapshot`): one step. Returns the actor. */
+  stepped(
+    ref: AnyActorRef,
+    event: { type: string },
+    snapshot: StepRecord['snapshot'],
+  ): TrackedActor | undefined {
+    const id = this.ids.get(ref);
+    const entry = id === undefined ? undefined : this.entries.get(id);
+    if (!entry) return undefined;
+    this.seq += 1;
+    const transitions = entry.pending;
+    entry.pending = [];
+    if (transitions.length > 0) entry.lastTransitions = transitions;
+    const step: StepRecord = {
+      seq: this.seq,
+      at: Date.now(),
+      actor: entry.id,
+      event,
+      snapshot,
+      transitions,
+    };
+    entry.recent.push(step);
+    if (entry.recent.length > this.maxEvents) entry.recent.shift();
+    if (entry.kind === 'channel') this.regroup(entry);
+    if (entry.group !== null) this.calls.record(entry.group, step);
+    this.emit('updated', entry.id, entry.group);
+    return entry;
+  }
+
+  /** Something about an actor changed outside its steps (it completed, its channel hung up). */
+  touch(id: string): void {
+    const entry = this.entries.get(id);
+    if (entry) this.emit('updated', id, entry.group);
+  }
+
+  /** Forgets every actor and call; listeners are told nothing more. */
+  clear(): void {
+    for (const entry of this.entries.values()) {
+      for (const subscription of entry.subscriptions) subscription.unsubscribe();
     }
-  };
+    this.entries.clear();
+    this.ids.clear();
+    this.listeners.clear();
+    this.calls.clear();
+  }
 
-  private readonly onChannel = ({ ref }: RuntimeEvents['channel']): void => {
-    this.addChannel(ref);
-  };
+  private summaryOf(entry: Entry): ActorSummary {
+    return actorSummary(entry, entry.group);
+  }
 
-  private readonly onHangup = ({ uniqueid }: RuntimeEvents['hangup']): void => {
-    if (this.entries.has(`channel:${uniqueid}`)) this.emit('updated', `channel:${uniqueid}`);
-  };
+  private detailOf(entry: Entry): ActorDetail {
+    return actorDetail(
+      this.summaryOf(entry),
+      entry.ref.getSnapshot() as StepRecord['snapshot'],
+      entry.lastTransitions,
+    );
+  }
 
-  private readonly onRemoved = ({ uniqueid }: RuntimeEvents['removed']): void => {
-    this.remove(`channel:${uniqueid}`);
-  };
+  /** A channel's call is its Linkedid; anything else belongs to its channel's call. */
+  private groupOf(entry: TrackedActor): string | null {
+    if (entry.kind === 'channel') {
+      // Announced by XState's inspection before its first snapshot exists: grouped at its first step.
+      const context = (entry.ref.getSnapshot() as { context?: ChannelContext } | undefined)
+        ?.context;
+      return context ? context.linkedid || context.uniqueid : (entry.uniqueid ?? null);
+    }
+    if (entry.uniqueid === undefined) return null;
+    return this.entries.get(`channel:${entry.uniqueid}`)?.group ?? entry.uniqueid;
+  }
+
+  /** A channel's Linkedid may change (Asterisk relinks channels): its actors move with it. */
+  private regroup(entry: Entry): void {
+    const group = this.groupOf(entry);
+    if (group === entry.group) return;
+    for (const actor of this.entries.values()) {
+      if (actor.uniqueid !== entry.uniqueid) continue;
+      if (actor.group !== null) this.calls.actorMoved(actor.group, actor.id);
+      actor.group = group;
+      if (group !== null) this.calls.actorStarted(group, actor.id);
+    }
+  }
+
+  private emit(kind: RegistryChange['kind'], id: string, group: string | null): void {
+    for (const listener of this.listeners) listener({ kind, id, group });
+  }
 }
 
-/**
- * What to call a call-logic actor: its id when someone named it (`passcode`), else its machine's
- * id (`ivr`, `hello`) rather than the `x:17` XState makes up for unnamed actors.
- */
-function actorLabel(entry: {
-  readonly ref: { readonly id: string };
-  readonly machine?: { readonly id: string } | undefined;
-}): string {
-  return /^x:\d+$/.test(entry.ref.id) && entry.machine ? entry.machine.id : entry.ref.id;
+/** An ended actor in full, summarised once. */
+function endedDetail(ended: EndedActor): ActorDetail {
+  ended.detail ??= actorDetail(ended.summary, ended.snapshot, ended.transitions);
+  return ended.detail;
 }

@@ -1,34 +1,53 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime/createRuntime.js';
-import { ActorRegistry, type RegistryChange } from './actorRegistry.js';
+import { ActorRegistry, type ActorRegistryOptions } from './actorRegistry.js';
+import { InspectorAccess, inspectorToken } from './inspectorAccess.js';
+import { InspectorFeed, LIST_TOPIC } from './inspectorFeed.js';
 import { inspectorPage } from './page.js';
+import { RuntimeWatch } from './runtimeWatch.js';
+import { SseHub, type SseHubOptions, type SseHubStats } from './sseHub.js';
 import { statechartGraph } from './statechartGraph.js';
 
 /** How to start the inspector. */
-export interface InspectorOptions {
+export interface InspectorOptions extends SseHubOptions, ActorRegistryOptions {
   /** The runtime to show. */
   readonly runtime: Runtime;
-  /** The TCP port on 127.0.0.1 (default 0: a free one, see `url`). */
+  /** The TCP port (default 0: a free one, see `url`). */
   readonly port?: number;
-  /** Only the loopback interface: the inspector shows calls, it is not for the network. */
-  readonly host?: '127.0.0.1';
-  /** How often SSE clients get the changes, in ms (default 100). */
-  readonly flushMs?: number;
+  /**
+   * The address to listen on (default `127.0.0.1`). Anything but loopback requires a token: one
+   * is made up when `token` is not given.
+   */
+  readonly host?: string;
+  /**
+   * A token every request must carry (`Authorization: Bearer`, the cookie set by opening the
+   * page with `?token=`, or `?token=`). Default: none on loopback, a random one elsewhere;
+   * `false` refuses to make one up (loopback only).
+   */
+  readonly token?: string | false;
+}
+
+/** What a running inspector did, for monitoring and tests. */
+export interface InspectorStats extends SseHubStats {
+  /** Inspection events it failed to follow (always 0 unless it has a bug; never the runtime's). */
+  readonly watchFailures: number;
 }
 
 /** A running inspector. */
 export interface InspectorHandle {
-  /** `http://127.0.0.1:<port>/`: the page. */
+  /** The page's address; with `?token=` when a token is required, so that it opens as is. */
   readonly url: string;
   readonly port: number;
+  /** The token requests must carry, if any. */
+  readonly token: string | undefined;
   /** What it shows (for tests and embedding). */
   readonly registry: ActorRegistry;
+  /** Its event streams (clients, those refused or dropped, the most bytes buffered for one). */
+  stats(): InspectorStats;
   /** Stops following the runtime, ends the event streams and closes the server. */
   close(): Promise<void>;
 }
-
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff',
@@ -36,106 +55,8 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'no-referrer',
 };
 
-/**
- * Batches registry changes for the SSE clients: one flush per `flushMs` at most, each actor's
- * updates merged into one message carrying its state and the events it received since the last
- * flush; `added`/`removed` keep their order. No timer runs without a client.
- */
-class EventStream {
-  private readonly clients = new Set<ServerResponse>();
-  private pending: RegistryChange[] = [];
-  private readonly dirty = new Set<string>();
-  /** Actors the clients were told about (an actor added and removed between flushes is not). */
-  private readonly shown = new Set<string>();
-  private flushedSeq = 0;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private messageId = 0;
-
-  constructor(
-    private readonly registry: ActorRegistry,
-    private readonly flushMs: number,
-  ) {}
-
-  readonly onChange = (change: RegistryChange): void => {
-    if (this.clients.size === 0) return;
-    if (change.kind === 'removed') {
-      this.dirty.delete(change.id);
-      this.pending.push(change);
-    } else if (!this.dirty.has(change.id)) {
-      this.dirty.add(change.id);
-      this.pending.push(change);
-    }
-    this.timer ??= setTimeout(() => this.flush(), this.flushMs);
-  };
-
-  attach(response: ServerResponse): void {
-    this.flush();
-    response.writeHead(200, {
-      ...SECURITY_HEADERS,
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      Connection: 'keep-alive',
-    });
-    const actors = this.registry.list();
-    if (this.clients.size === 0) {
-      this.shown.clear();
-      this.flushedSeq = this.registry.lastSeq;
-    }
-    for (const actor of actors) this.shown.add(actor.id);
-    this.clients.add(response);
-    this.write(response, 'snapshot', { actors });
-    response.on('close', () => {
-      this.clients.delete(response);
-      if (this.clients.size === 0) this.reset();
-    });
-  }
-
-  private write(response: ServerResponse, kind: string, data: unknown): void {
-    this.messageId += 1;
-    response.write(`id: ${this.messageId}\nevent: ${kind}\ndata: ${JSON.stringify(data)}\n\n`);
-  }
-
-  private broadcast(kind: string, data: unknown): void {
-    for (const client of this.clients) this.write(client, kind, data);
-  }
-
-  private flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    const changes = this.pending;
-    this.pending = [];
-    this.dirty.clear();
-    const since = this.flushedSeq;
-    this.flushedSeq = this.registry.lastSeq;
-    for (const { kind, id } of changes) {
-      if (kind === 'removed') {
-        if (this.shown.delete(id)) this.broadcast('removed', { id });
-        continue;
-      }
-      const actor = this.registry.get(id);
-      if (!actor) continue;
-      const added = !this.shown.has(id);
-      this.shown.add(id);
-      this.broadcast(added ? 'added' : 'updated', {
-        actor,
-        events: this.registry.events(id, since),
-      });
-    }
-  }
-
-  private reset(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    this.pending = [];
-    this.dirty.clear();
-    this.shown.clear();
-  }
-
-  close(): void {
-    this.reset();
-    for (const client of this.clients) client.end();
-    this.clients.clear();
-  }
-}
+const PAGE_POLICY =
+  "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
 
 function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, {
@@ -145,21 +66,27 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
+function notFound(response: ServerResponse, what = 'not found'): void {
+  send(response, 404, { error: what });
+}
+
 /**
- * Serves a live view of a runtime's actors on 127.0.0.1: the supervisor, each channel actor
- * grouped by call, each call-logic actor under its channel, each with its statechart (active
- * states highlighted), its context and its recent events.
+ * Serves a live view of a runtime's actors: the supervisor, each call with its channel actors,
+ * call logic and what that invokes, each with its statechart, context and steps; ended calls stay
+ * browsable (200 or 10 minutes by default, see `maxEndedCalls`, `endedRetentionMs`).
  *
  * - `GET /`: the page;
- * - `GET /api/actors`: every actor now (`{ actors: ActorInfo[] }`); `/api/actors/:id` one, with
- *   its recent events;
- * - `GET /api/machines/:id`: a machine's structure (`StatechartJson`), `/api/machines` their ids;
- * - `GET /events`: Server-Sent Events: a `snapshot`, then `added`, `updated` (state, context and
- *   new events, at most every 100 ms per actor) and `removed`.
+ * - `GET /events`: Server-Sent Events of every actor in a line (`reset`, then `actors` messages
+ *   `{ upsert, removed }`); `GET /events?call=<Linkedid>`: one call in full (its actors with
+ *   state value and context, and its `steps`);
+ * - `GET /api/actors`, `/api/actors/:id`; `/api/calls`, `/api/calls/:id`,
+ *   `/api/calls/:id/steps/:seq` (the event and the context after it);
+ * - `GET /api/machines`, `/api/machines/:id` (a statechart as JSON); `GET /api/stats`.
  *
- * Only loopback clients with a loopback `Host` are answered (no DNS rebinding). Contexts and
- * events are summarised by `safeJson`: no AMI secret, no connection internals. Until started, the
- * runtime does not pay for it; once closed, nothing of it remains.
+ * Read-only. Bound to loopback by default (only loopback peers with a loopback `Host`); elsewhere
+ * only with a token (see `token`). Contexts and events are summarised by `safeJson`: secrets
+ * masked, no connection internals. Streams are bounded (see `SseHub`). Until started, the runtime
+ * does not pay for it; once closed, nothing of it remains.
  *
  * @example
  * const inspector = await startInspector({ runtime, port: 8089 });
@@ -169,10 +96,96 @@ function send(response: ServerResponse, status: number, body: unknown): void {
  */
 export async function startInspector(options: InspectorOptions): Promise<InspectorHandle> {
   const host = options.host ?? '127.0.0.1';
-  if (host !== '127.0.0.1') throw new TypeError('The inspector only listens on 127.0.0.1');
-  const registry = new ActorRegistry(options.runtime);
-  const stream = new EventStream(registry, options.flushMs ?? 100);
+  const token = inspectorToken(host, options.token);
+  const registry = new ActorRegistry(options);
+  const watch = new RuntimeWatch(options.runtime, registry);
+  const feed = new InspectorFeed(registry);
+  const hub = new SseHub(feed, options);
   const page = inspectorPage();
+  let access: InspectorAccess | undefined;
+
+  const routes = (path: string[], url: URL, response: ServerResponse): void => {
+    const [first, second, id, fourth, seq] = path;
+    if (path.length === 0) {
+      response.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': PAGE_POLICY,
+      });
+      response.end(page);
+    } else if (first === 'events' && path.length === 1) {
+      const call = url.searchParams.get('call');
+      hub.attach(response, call === null ? LIST_TOPIC : `call:${call}`, SECURITY_HEADERS);
+    } else if (first !== 'api' || second === undefined) {
+      notFound(response);
+    } else if (second === 'stats' && path.length === 2) {
+      send(response, 200, {
+        streams: hub.stats(),
+        calls: registry.calls.sizes,
+        watchFailures: watch.failures,
+      });
+    } else if (second === 'actors' && path.length === 2) {
+      send(response, 200, { actors: registry.list() });
+    } else if (second === 'actors' && id !== undefined && path.length === 3) {
+      const actor = registry.get(id);
+      if (actor) send(response, 200, { actor, events: registry.events(id) });
+      else notFound(response, `no actor ${id}`);
+    } else if (second === 'calls' && path.length === 2) {
+      send(response, 200, { calls: registry.calls.list() });
+    } else if (second === 'calls' && id !== undefined && path.length === 3) {
+      const call = registry.calls.get(id);
+      if (call)
+        send(response, 200, {
+          call,
+          actors: registry.callActors(id),
+          steps: registry.callSteps(id),
+        });
+      else notFound(response, `no call ${id}`);
+    } else if (second === 'calls' && id !== undefined && fourth === 'steps' && path.length === 5) {
+      const step = registry.step(id, Number(seq));
+      if (step) send(response, 200, step);
+      else notFound(response, `no step ${seq} in call ${id}`);
+    } else if (second === 'machines' && path.length === 2) {
+      send(response, 200, { machines: registry.machineIds() });
+    } else if (second === 'machines' && id !== undefined && path.length === 3) {
+      const machine = registry.machine(id);
+      if (machine) send(response, 200, statechartGraph(machine));
+      else notFound(response, `no machine ${id}`);
+    } else {
+      notFound(response);
+    }
+  };
+
+  const handle = (request: IncomingMessage, response: ServerResponse): void => {
+    const url = new URL(request.url ?? '/', 'http://inspector');
+    const verdict = access?.check(request, url) ?? { kind: 'refused', status: 403, reason: '' };
+    if (verdict.kind === 'refused') {
+      send(response, verdict.status, { error: verdict.reason });
+      return;
+    }
+    if (verdict.kind === 'exchange') {
+      response.writeHead(303, {
+        ...SECURITY_HEADERS,
+        'Set-Cookie': verdict.cookie,
+        Location: verdict.location,
+      });
+      response.end();
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.setHeader('Allow', 'GET, HEAD');
+      send(response, 405, { error: 'method not allowed' });
+      return;
+    }
+    let path: string[];
+    try {
+      path = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      send(response, 400, { error: 'bad path' });
+      return;
+    }
+    routes(path, url, response);
+  };
 
   const server = createServer((request, response) => {
     try {
@@ -182,57 +195,6 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       else response.end();
     }
   });
-  let port = 0;
-  const handle = (request: IncomingMessage, response: ServerResponse): void => {
-    const hostHeader = (request.headers.host ?? '').toLowerCase();
-    if (
-      !LOOPBACK.has(request.socket.remoteAddress ?? '') ||
-      ![`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(hostHeader)
-    ) {
-      send(response, 403, { error: 'forbidden' });
-      return;
-    }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
-      response.setHeader('Allow', 'GET, HEAD');
-      send(response, 405, { error: 'method not allowed' });
-      return;
-    }
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    let parts: string[];
-    try {
-      parts = path.split('/').map(decodeURIComponent);
-    } catch {
-      send(response, 400, { error: 'bad path' });
-      return;
-    }
-    const [, first, second, id] = parts;
-    if (path === '/') {
-      response.writeHead(200, {
-        ...SECURITY_HEADERS,
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Security-Policy':
-          "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'",
-      });
-      response.end(page);
-    } else if (path === '/events') {
-      stream.attach(response);
-    } else if (path === '/api/actors') {
-      send(response, 200, { actors: registry.list() });
-    } else if (first === 'api' && second === 'actors' && id !== undefined) {
-      const actor = registry.get(id);
-      if (actor) send(response, 200, { actor, events: registry.events(id) });
-      else send(response, 404, { error: `no actor ${id}` });
-    } else if (path === '/api/machines') {
-      send(response, 200, { machines: registry.machineIds() });
-    } else if (first === 'api' && second === 'machines' && id !== undefined) {
-      const machine = registry.machine(id);
-      if (machine) send(response, 200, statechartGraph(machine));
-      else send(response, 404, { error: `no machine ${id}` });
-    } else {
-      send(response, 404, { error: 'not found' });
-    }
-  };
-
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {
@@ -240,20 +202,28 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       resolve();
     });
   });
-  port = (server.address() as AddressInfo).port;
-  const unsubscribe = registry.subscribe(stream.onChange);
-  registry.start();
+  const port = (server.address() as AddressInfo).port;
+  access = new InspectorAccess({ host, port, token });
+  const unsubscribe = registry.subscribe((change) => {
+    feed.onChange(change);
+    hub.schedule();
+  });
+  watch.start();
 
+  const shownHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}/`,
+    url: `http://${shownHost}:${port}/${token === undefined ? '' : `?token=${token}`}`,
     port,
+    token,
     registry,
+    stats: () => ({ ...hub.stats(), watchFailures: watch.failures }),
     close: () => {
       closing ??= (async () => {
         unsubscribe();
-        registry.close();
-        stream.close();
+        watch.stop();
+        registry.clear();
+        hub.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

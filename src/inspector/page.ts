@@ -32,10 +32,12 @@ pre { background: #8881; padding: 6px; overflow: auto; max-height: 320px; }
 `;
 
 const SCRIPT = `
-const MAX_EVENTS = 50;
-const view = { actors: {}, events: {} };
+const MAX_STEPS = 2000;
+const view = { actors: {}, call: null };
 const charts = {};
 let selected = null;
+let callStream = null;
+let callId = null;
 let pending = false;
 const listEl = document.getElementById('actors');
 const detailEl = document.getElementById('detail');
@@ -44,9 +46,12 @@ const statusEl = document.getElementById('status');
 function render() {
   pending = false;
   listEl.innerHTML = renderActorList(Object.values(view.actors), selected);
-  const actor = selected && view.actors[selected];
   if (!selected) { detailEl.innerHTML = '<p>Select an actor.</p>'; return; }
-  if (!actor) { detailEl.innerHTML = '<p>' + escapeHtml(selected) + ' was removed.</p>'; return; }
+  const actor = view.call && view.call.actors[selected];
+  if (!actor) {
+    detailEl.innerHTML = !view.call && view.actors[selected] ? '<p>loading…</p>' : '<p>' + escapeHtml(selected) + ' was removed.</p>';
+    return;
+  }
   const chart = actor.machine && charts[actor.machine];
   if (actor.machine && !chart) loadChart(actor.machine);
   detailEl.innerHTML =
@@ -55,7 +60,7 @@ function render() {
     '</b>, state <code>' + escapeHtml(actor.state) + '</code></p>' +
     (chart ? renderChart(chart.root, activeNodeIds(chart.root, actor.value)) : '<p>loading the statechart…</p>') +
     '<h2>Context</h2><pre>' + escapeHtml(JSON.stringify(actor.context, null, 2)) + '</pre>' +
-    '<h2>Recent events</h2><ul id="events">' + renderEvents(view.events[actor.id] || []) + '</ul>';
+    '<h2>Steps</h2><ul id="events">' + renderSteps(view.call.steps, actor.id) + '</ul>';
 }
 function schedule() {
   if (!pending) { pending = true; requestAnimationFrame(render); }
@@ -66,24 +71,40 @@ function loadChart(machine) {
   fetch('/api/machines/' + encodeURIComponent(machine)).then((r) => r.ok ? r.json() : null)
     .then((chart) => { charts[machine] = chart || undefined; schedule(); });
 }
+function followCall(group) {
+  if (group === callId) return;
+  if (callStream) callStream.close();
+  callId = group;
+  view.call = null;
+  callStream = group === null ? null : new EventSource('/events?call=' + encodeURIComponent(group));
+  if (!callStream) return;
+  for (const kind of ['reset', 'actors', 'steps']) {
+    callStream.addEventListener(kind, (message) => {
+      applyCallMessage(view, kind, JSON.parse(message.data), MAX_STEPS);
+      schedule();
+    });
+  }
+}
 function select(id) {
   selected = id;
   // The selection is in the address (#channel:1795808408.3), so a link shows the same actor.
   if (decodeURIComponent(location.hash.slice(1)) !== id) history.replaceState(null, '', '#' + encodeURIComponent(id));
-  schedule();
-  fetch('/api/actors/' + encodeURIComponent(id)).then((r) => r.ok ? r.json() : null).then((data) => {
-    if (data) applyMessage(view, 'updated', data, MAX_EVENTS);
+  const known = view.actors[id];
+  if (known) followCall(known.group);
+  else fetch('/api/actors/' + encodeURIComponent(id)).then((r) => r.ok ? r.json() : null).then((data) => {
+    if (data && selected === id) followCall(data.actor.group);
     schedule();
   });
+  schedule();
 }
 listEl.addEventListener('click', (event) => {
   const row = event.target.closest('[data-actor]');
   if (row) select(row.getAttribute('data-actor'));
 });
 const source = new EventSource('/events');
-for (const kind of ['snapshot', 'added', 'updated', 'removed']) {
+for (const kind of ['reset', 'actors']) {
   source.addEventListener(kind, (message) => {
-    applyMessage(view, kind, JSON.parse(message.data), MAX_EVENTS);
+    applyListMessage(view, kind, JSON.parse(message.data));
     schedule();
   });
 }

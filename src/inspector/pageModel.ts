@@ -5,18 +5,24 @@
  * state.
  */
 
-import type { ActorEventRecord, ActorInfo } from './actorRegistry.js';
+import type { ActorDetail, ActorSummary } from './actorViews.js';
+import type { CallSummary } from './callLog.js';
 import type { StateNodeJson } from './statechartGraph.js';
+import type { StepSummary } from './stepViews.js';
 
-/** What the page receives from the server: the same shapes the registry and graph serve. */
-export type PageActor = ActorInfo;
-export type PageEvent = Omit<ActorEventRecord, 'detail'> & { readonly detail?: unknown };
 export type PageNode = StateNodeJson;
 
-/** What the page knows: actors by id and their recent events, updated by server messages. */
+/** The call shown in full: its actors and its steps (from `/events?call=`). */
+export interface PageCall {
+  info: CallSummary | null;
+  actors: Record<string, ActorDetail>;
+  steps: StepSummary[];
+}
+
+/** What the page knows: every actor in a line, and the selected call in full. */
 export interface PageState {
-  actors: Record<string, PageActor>;
-  events: Record<string, PageEvent[]>;
+  actors: Record<string, ActorSummary>;
+  call: PageCall | null;
 }
 
 /** Text made safe to put in HTML. */
@@ -88,10 +94,10 @@ export function renderChart(node: PageNode, active: readonly string[]): string {
  * invokes.
  */
 export function actorRows(
-  actors: readonly PageActor[],
-): Array<{ actor: PageActor; depth: number; group: string | null }> {
-  const byParent: Record<string, PageActor[]> = {};
-  const roots: PageActor[] = [];
+  actors: readonly ActorSummary[],
+): Array<{ actor: ActorSummary; depth: number; group: string | null }> {
+  const byParent: Record<string, ActorSummary[]> = {};
+  const roots: ActorSummary[] = [];
   const ids: Record<string, true> = {};
   for (const actor of actors) ids[actor.id] = true;
   for (const actor of actors) {
@@ -102,13 +108,13 @@ export function actorRows(
       byParent[actor.parent] = siblings;
     }
   }
-  const rows: Array<{ actor: PageActor; depth: number; group: string | null }> = [];
-  const visit = (actor: PageActor, depth: number, group: string | null): void => {
+  const rows: Array<{ actor: ActorSummary; depth: number; group: string | null }> = [];
+  const visit = (actor: ActorSummary, depth: number, group: string | null): void => {
     rows.push({ actor, depth, group });
     for (const child of byParent[actor.id] ?? []) visit(child, depth + 1, group);
   };
   const groups: string[] = [];
-  const members: Record<string, PageActor[]> = {};
+  const members: Record<string, ActorSummary[]> = {};
   for (const actor of roots) {
     if (actor.kind === 'supervisor' || actor.group === null) {
       visit(actor, 0, null);
@@ -127,16 +133,17 @@ export function actorRows(
 }
 
 /** The actor list as HTML: one row per actor, a header per call, the selected one marked. */
-export function renderActorList(actors: readonly PageActor[], selected: string | null): string {
+export function renderActorList(actors: readonly ActorSummary[], selected: string | null): string {
   let html = '';
   let group: string | null = null;
   for (const row of actorRows(actors)) {
     if (row.group !== null && row.group !== group) {
-      html += `<div class="group">call ${escapeHtml(row.group)}</div>`;
+      html += `<div class="group" data-call="${escapeHtml(row.group)}">call ${escapeHtml(row.group)}</div>`;
     }
     group = row.group;
     const actor = row.actor;
     const classes = ['actor', actor.kind, `status-${actor.status}`];
+    if (actor.ended) classes.push('ended');
     if (actor.id === selected) classes.push('selected');
     html +=
       `<div class="${classes.join(' ')}" data-actor="${escapeHtml(actor.id)}" style="padding-left:${row.depth * 14 + 6}px">` +
@@ -147,58 +154,57 @@ export function renderActorList(actors: readonly PageActor[], selected: string |
   return html;
 }
 
-/** Recent events, newest first, as HTML. */
-export function renderEvents(events: readonly PageEvent[]): string {
-  return events
-    .slice()
+/** A call's steps, newest first, as HTML; `actor` narrows them to one actor. */
+export function renderSteps(steps: readonly StepSummary[], actor: string | null): string {
+  return steps
+    .filter((step) => actor === null || step.actor === actor)
+    .slice(-200)
     .reverse()
-    .map((event) => {
-      const time = new Date(event.at).toISOString().slice(11, 23);
-      const detail =
-        event.detail === undefined || event.detail === null
-          ? ''
-          : `<code>${escapeHtml(JSON.stringify(event.detail))}</code>`;
-      return `<li><span class="time">${time}</span> <b>${escapeHtml(event.type)}</b> ${detail}</li>`;
+    .map((step) => {
+      const time = new Date(step.at).toISOString().slice(11, 23);
+      const moved = step.transitions.some((t) => t.targets.length > 0) ? ' moved' : '';
+      return (
+        `<li class="step${moved}" data-seq="${step.seq}"><span class="time">${time}</span> ` +
+        `<b>${escapeHtml(step.type)}</b> → <code>${escapeHtml(step.state)}</code></li>`
+      );
     })
     .join('');
 }
 
+/** Applies one message of the actor list stream (`reset`, `actors`) to the page's state. */
+export function applyListMessage(
+  state: PageState,
+  kind: string,
+  data: { upsert?: ActorSummary[]; removed?: string[] },
+): void {
+  if (kind === 'reset') state.actors = {};
+  for (const actor of data.upsert ?? []) state.actors[actor.id] = actor;
+  for (const id of data.removed ?? []) delete state.actors[id];
+}
+
 /**
- * Applies one server message (`snapshot`, `added`, `updated`, `removed`) to the page's state,
- * keeping at most `maxEvents` events per actor.
+ * Applies one message of a call's stream (`reset`, `actors`, `steps`) to the page's state,
+ * keeping at most `maxSteps` steps.
  */
-export function applyMessage(
+export function applyCallMessage(
   state: PageState,
   kind: string,
   data: {
-    actors?: PageActor[];
-    actor?: PageActor;
-    id?: string;
-    events?: PageEvent[];
+    call?: CallSummary | null;
+    upsert?: ActorDetail[];
+    removed?: string[];
+    steps?: StepSummary[];
   },
-  maxEvents: number,
+  maxSteps: number,
 ): void {
-  if (kind === 'snapshot') {
-    state.actors = {};
-    for (const actor of data.actors ?? []) state.actors[actor.id] = actor;
-    for (const id of Object.keys(state.events)) if (!state.actors[id]) delete state.events[id];
-    return;
-  }
-  if (kind === 'removed') {
-    if (data.id !== undefined) {
-      delete state.actors[data.id];
-      delete state.events[data.id];
-    }
-    return;
-  }
-  const actor = data.actor;
-  if (!actor) return;
-  state.actors[actor.id] = actor;
-  if (data.events && data.events.length > 0) {
-    const known = state.events[actor.id] ?? [];
-    const last = known.length > 0 ? (known[known.length - 1]?.seq ?? 0) : 0;
-    const merged = known.concat(data.events.filter((event) => event.seq > last));
-    state.events[actor.id] = merged.slice(-maxEvents);
+  if (kind === 'reset' || !state.call) state.call = { info: null, actors: {}, steps: [] };
+  const call = state.call;
+  if (kind === 'reset') call.info = data.call ?? null;
+  for (const actor of data.upsert ?? []) call.actors[actor.id] = actor;
+  for (const id of data.removed ?? []) delete call.actors[id];
+  if (data.steps && data.steps.length > 0) {
+    const last = call.steps.length > 0 ? (call.steps[call.steps.length - 1]?.seq ?? 0) : 0;
+    call.steps = call.steps.concat(data.steps.filter((step) => step.seq > last)).slice(-maxSteps);
   }
 }
 
@@ -209,6 +215,7 @@ export const PAGE_FUNCTIONS = [
   renderChart,
   actorRows,
   renderActorList,
-  renderEvents,
-  applyMessage,
+  renderSteps,
+  applyListMessage,
+  applyCallMessage,
 ] as const;

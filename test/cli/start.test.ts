@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ActorInfo } from '../../src/inspector/actorRegistry.js';
+import type { ActorSummary } from '../../src/inspector/actorViews.js';
 import { startPbx } from '../../src/pbx/index.js';
 import { killLeftovers, runTsx, until } from '../support/spawnTsx.js';
 
@@ -32,7 +32,7 @@ describe('octostate start', () => {
     )?.[1];
     expect(inspectorUrl).toBeDefined();
     const api = (await (await fetch(`${inspectorUrl}api/actors`)).json()) as {
-      actors: ActorInfo[];
+      actors: ActorSummary[];
     };
     expect(api.actors[0]).toMatchObject({ id: 'supervisor', machine: 'ami' });
     expect(api.actors.map((actor) => actor.label)).toContain('Local/401@default-00000000;2');

@@ -1,22 +1,24 @@
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import type { ActorDetail, ActorSummary } from '../../src/inspector/actorViews.js';
 import { inspectorPage } from '../../src/inspector/page.js';
 import {
   activeNodeIds,
   actorRows,
-  applyMessage,
+  applyCallMessage,
+  applyListMessage,
   escapeHtml,
-  type PageActor,
   type PageState,
   renderActorList,
   renderChart,
-  renderEvents,
+  renderSteps,
 } from '../../src/inspector/pageModel.js';
 import { statechartGraph } from '../../src/inspector/statechartGraph.js';
+import type { StepSummary } from '../../src/inspector/stepViews.js';
 import { channelMachine } from '../../src/machines/channel/channelMachine.js';
 import { ivrMachine } from '../../src/machines/flows/ivrMachine.js';
 
-function actor(id: string, overrides: Partial<PageActor> = {}): PageActor {
+function actor(id: string, overrides: Partial<ActorSummary> = {}): ActorSummary {
   return {
     id,
     kind: 'channel',
@@ -24,10 +26,25 @@ function actor(id: string, overrides: Partial<PageActor> = {}): PageActor {
     machine: 'channel',
     label: id,
     group: null,
-    value: 'x',
     state: 'answered',
     status: 'active',
-    context: {},
+    ended: false,
+    ...overrides,
+  };
+}
+
+function detail(id: string, overrides: Partial<ActorDetail> = {}): ActorDetail {
+  return { ...actor(id), value: 'x', context: {}, lastTransitions: [], ...overrides };
+}
+
+function step(seq: number, overrides: Partial<StepSummary> = {}): StepSummary {
+  return {
+    seq,
+    at: 0,
+    actor: 'channel:1',
+    type: `e${seq}`,
+    state: 'answered',
+    transitions: [],
     ...overrides,
   };
 }
@@ -112,29 +129,34 @@ describe('the inspector page logic', () => {
     expect(html).toContain('hungUp (done)');
   });
 
-  it('should apply snapshot, added, updated and removed messages, keeping the last events', () => {
-    const state: PageState = { actors: {}, events: {} };
-    applyMessage(state, 'snapshot', { actors: [supervisor] }, 3);
-    applyMessage(state, 'added', { actor: actor('channel:1'), events: [] }, 3);
-    const events = [1, 2, 3, 4].map((seq) => ({ seq, at: 0, type: `e${seq}` }));
-    applyMessage(
-      state,
-      'updated',
-      { actor: actor('channel:1', { state: 'ringing' }), events: events.slice(0, 2) },
-      3,
-    );
-    // The same events again (a fetch of the actor overlapping the stream) are not doubled.
-    applyMessage(state, 'updated', { actor: actor('channel:1', { state: 'answered' }), events }, 3);
-    expect(state.actors['channel:1']?.state).toBe('answered');
-    expect(state.events['channel:1']?.map((event) => event.type)).toEqual(['e2', 'e3', 'e4']);
-    applyMessage(state, 'removed', { id: 'channel:1' }, 3);
-    expect(Object.keys(state.actors)).toEqual(['supervisor']);
-    expect(state.events['channel:1']).toBeUndefined();
+  it('should apply the list stream and a call stream, keeping the last steps', () => {
+    const state: PageState = { actors: {}, call: null };
+    applyListMessage(state, 'reset', {});
+    applyListMessage(state, 'actors', { upsert: [supervisor, actor('channel:1')], removed: [] });
+    applyListMessage(state, 'actors', {
+      upsert: [actor('channel:1', { state: 'ringing' })],
+      removed: ['supervisor'],
+    });
+    expect(Object.values(state.actors)).toEqual([actor('channel:1', { state: 'ringing' })]);
+    applyListMessage(state, 'reset', {});
+    expect(state.actors).toEqual({});
+
+    applyCallMessage(state, 'reset', { call: null }, 3);
+    applyCallMessage(state, 'actors', { upsert: [detail('channel:1')], removed: [] }, 3);
+    applyCallMessage(state, 'steps', { steps: [step(1), step(2)] }, 3);
+    // The same steps again (a reconnect overlapping) are not doubled; only the last 3 are kept.
+    applyCallMessage(state, 'steps', { steps: [step(1), step(2), step(3), step(4)] }, 3);
+    expect(state.call?.steps.map((s) => s.seq)).toEqual([2, 3, 4]);
+    expect(Object.keys(state.call?.actors ?? {})).toEqual(['channel:1']);
+    applyCallMessage(state, 'actors', { upsert: [], removed: ['channel:1'] }, 3);
+    expect(state.call?.actors).toEqual({});
+    applyCallMessage(state, 'reset', { call: null }, 3);
+    expect(state.call).toEqual({ info: null, actors: {}, steps: [] });
   });
 
   it('should escape what it shows', () => {
     expect(escapeHtml('<a href="x">&\'')).toBe('&lt;a href=&quot;x&quot;&gt;&amp;&#39;');
-    const html = renderEvents([{ seq: 1, at: 0, type: '<b>', detail: { x: '</script>' } }]);
+    const html = renderSteps([step(1, { type: '<b>', state: '</script>' })], null);
     expect(html).toContain('&lt;b&gt;');
     expect(html).not.toContain('</script>');
   });
@@ -201,34 +223,47 @@ describe('the inspector page logic', () => {
       },
     });
     expect(sources.map((source) => source.url)).toEqual(['/events']);
-    const channel = actor('channel:1', {
-      label: 'PJSIP/alice-00000000',
-      group: '1',
-      value: { live: { line: 'answered', dial: 'idle', agi: 'inAgi', bridge: 'unbridged' } },
-    });
-    sources[0]?.listeners.snapshot?.({ data: JSON.stringify({ actors: [supervisor, channel] }) });
-    for (const frame of frames.splice(0)) frame();
+    const channel = actor('channel:1', { label: 'PJSIP/alice-00000000', group: '1' });
+    const send = (source: number, kind: string, data: unknown) => {
+      sources[source]?.listeners[kind]?.({ data: JSON.stringify(data) });
+      for (const frame of frames.splice(0)) frame();
+    };
+    send(0, 'reset', {});
+    send(0, 'actors', { upsert: [supervisor, channel], removed: [] });
     expect(element('actors').innerHTML).toContain('PJSIP/alice-00000000');
     expect(element('detail').innerHTML).toContain('Select an actor');
-    // A click on the channel selects it: its chart is fetched and drawn, active states marked.
+    // A click on the channel selects it: its call's stream opens, its chart is fetched and drawn.
     element('actors').listeners.click?.({
       target: { closest: () => ({ getAttribute: () => 'channel:1' }) },
     });
     for (const frame of frames.splice(0)) frame();
-    expect(fetched).toEqual(['/api/actors/channel%3A1', '/api/machines/channel']);
+    expect(sources.map((source) => source.url)).toEqual(['/events', '/events?call=1']);
     // The selection is in the address, so a reload or a shared link shows the same actor.
     expect(location.hash).toBe('#channel%3A1');
+    send(1, 'reset', { call: { id: '1' } });
+    send(1, 'actors', {
+      upsert: [
+        detail('channel:1', {
+          label: 'PJSIP/alice-00000000',
+          group: '1',
+          value: { live: { line: 'answered', dial: 'idle', agi: 'inAgi', bridge: 'unbridged' } },
+        }),
+      ],
+    });
+    send(1, 'steps', { steps: [step(1, { type: 'ami.Newstate' })] });
+    expect(fetched).toEqual(['/api/machines/channel']);
     await new Promise((resolve) => setImmediate(resolve));
     for (const frame of frames.splice(0)) frame();
-    const detail = element('detail').innerHTML;
-    expect(detail).toContain('<h1>PJSIP/alice-00000000');
-    expect(detail).toContain(
+    const shown = element('detail').innerHTML;
+    expect(shown).toContain('<h1>PJSIP/alice-00000000');
+    expect(shown).toContain(
       '<div class="node atomic active" data-node="channel.live.line.answered">',
     );
-    expect(detail).toContain('<div class="node atomic" data-node="channel.live.line.down">');
-    // Removed while selected: said so.
-    sources[0]?.listeners.removed?.({ data: JSON.stringify({ id: 'channel:1' }) });
-    for (const frame of frames.splice(0)) frame();
+    expect(shown).toContain('<div class="node atomic" data-node="channel.live.line.down">');
+    expect(shown).toContain('ami.Newstate');
+    // Forgotten while selected: said so.
+    send(1, 'actors', { removed: ['channel:1'] });
+    send(0, 'actors', { removed: ['channel:1'] });
     expect(element('detail').innerHTML).toContain('channel:1 was removed');
     expect(element('actors').innerHTML).not.toContain('PJSIP/alice-00000000');
   });

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
- * `octostate`, `octostate/connection` and `octostate/pbx` (the package importing itself, as the
+ * `octostate`, `octostate/connection`, `octostate/pbx` and `octostate/diagram` (the package importing itself, as the
  * examples do) resolve to the sources, as `paths` in tsconfig.json makes them for tsx and tsc.
  */
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
@@ -10,6 +10,7 @@ const SELF_REFERENCE = [
   { find: /^octostate$/, replacement: source('./src/index.ts') },
   { find: /^octostate\/connection$/, replacement: source('./src/connection/index.ts') },
   { find: /^octostate\/pbx$/, replacement: source('./src/pbx/index.ts') },
+  { find: /^octostate\/diagram$/, replacement: source('./src/diagram/index.ts') },
 ];
 
 /**

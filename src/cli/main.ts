@@ -15,6 +15,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
       summary: 'run the embedded PBX (an Asterisk-faithful AMI server on 127.0.0.1)',
       load: () => import('./pbx.js'),
     },
+    diagram: {
+      summary: 'draw a statechart (SVG, Mermaid or DOT) of one of its machines or of yours',
+      load: () => import('./diagram.js'),
+    },
     start: {
       summary:
         'run the runtime (on the embedded PBX unless ASTERISK_AMI_URL is set) and print calls',

@@ -16,9 +16,10 @@ const SELF_REFERENCE = [
 /**
  * Test suites. `npm test` runs `unit` (everything on the embedded PBX, a couple of minutes); the
  * longer suites have their own folder and script, and CI (`.ci/run`) runs them after it:
- * `live` (a real Asterisk), `scale` (thousands of calls, soak).
+ * `live` (a real Asterisk), `scale` (thousands of calls, soak), `browser` (the inspector page in
+ * headless Chromium).
  */
-const LONG_SUITES = ['live', 'live-restart', 'scale'];
+const LONG_SUITES = ['live', 'live-restart', 'scale', 'browser'];
 
 export default defineConfig({
   resolve: { alias: SELF_REFERENCE },
@@ -59,6 +60,10 @@ export default defineConfig({
           globalSetup: ['test/live/globalSetup.ts'],
           fileParallelism: false,
         },
+      },
+      {
+        extends: true,
+        test: { name: 'browser', include: ['test/browser/**/*.test.ts'], testTimeout: 120_000 },
       },
       {
         extends: true,

@@ -31,7 +31,7 @@ export async function runInspectorBench(): Promise<void> {
         `  AMI pings answered ${f.pings}, slowest ${f.pingMaxMs.toFixed(0)} ms, disconnects ${f.disconnects}`,
         ...(f.inspector
           ? [
-              `  SSE: ${f.clientsConnected} clients, ${f.megabytesPerClient.toFixed(2)} MB each, dropped ${f.inspector.dropped}, refused ${f.inspector.refused}, peak buffered ${(f.inspector.peakBufferedBytes / 1024).toFixed(0)} KiB, ${f.inspector.flushes} flushes, longest ${f.inspector.maxFlushMs.toFixed(1)} ms`,
+              `  SSE: ${f.clientsConnected} clients, ${f.megabytesPerClient.toFixed(2)} MB each, dropped ${f.inspector.dropped}, refused ${f.inspector.refused}, peak buffered ${(f.inspector.peakBufferedBytes / 1024).toFixed(0)} KiB, ${f.inspector.flushes} flushes, longest ${f.inspector.maxFlushMs.toFixed(1)} ms of work (in slices)`,
             ]
           : []),
       ].join('\n'),

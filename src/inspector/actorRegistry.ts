@@ -261,6 +261,7 @@ export class ActorRegistry {
       event,
       snapshot,
       transitions,
+      machine: entry.machine,
     };
     entry.recent.push(step);
     if (entry.recent.length > this.maxEvents) entry.recent.shift();

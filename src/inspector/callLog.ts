@@ -1,3 +1,5 @@
+import type { AnyStateMachine } from 'xstate';
+
 /**
  * One step of one actor: the event it received and its snapshot after it, as XState's inspection
  * reported them. Kept as references (XState snapshots are immutable), summarised only when
@@ -18,6 +20,8 @@ export interface StepRecord {
   };
   /** The transitions taken (XState transition definitions), empty when none was. */
   readonly transitions: readonly unknown[];
+  /** The actor's machine, to name the event as its diagram does. */
+  readonly machine?: AnyStateMachine | undefined;
 }
 
 /** A call as the inspector keeps it: its actors' steps, live or ended. */

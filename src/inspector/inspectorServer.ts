@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime/createRuntime.js';
 import { ActorRegistry, type ActorRegistryOptions } from './actorRegistry.js';
+import { DiagramCache } from './diagramCache.js';
 import { InspectorAccess, inspectorToken } from './inspectorAccess.js';
 import { InspectorFeed, LIST_TOPIC } from './inspectorFeed.js';
 import { inspectorPage } from './page.js';
@@ -66,6 +67,20 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.end(JSON.stringify(body));
 }
 
+function sendDiagram(response: ServerResponse, svg: Promise<string>): void {
+  svg.then(
+    (text) => {
+      response.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'image/svg+xml; charset=utf-8',
+      });
+      response.end(text);
+    },
+    (error: unknown) =>
+      send(response, 500, { error: `could not draw: ${(error as Error).message}` }),
+  );
+}
+
 function notFound(response: ServerResponse, what = 'not found'): void {
   send(response, 404, { error: what });
 }
@@ -81,7 +96,8 @@ function notFound(response: ServerResponse, what = 'not found'): void {
  *   state value and context, and its `steps`);
  * - `GET /api/actors`, `/api/actors/:id`; `/api/calls`, `/api/calls/:id`,
  *   `/api/calls/:id/steps/:seq` (the event and the context after it);
- * - `GET /api/machines`, `/api/machines/:id` (a statechart as JSON); `GET /api/stats`.
+ * - `GET /api/machines`, `/api/machines/:id` (a statechart as JSON), `/api/machines/:id/diagram`
+ *   (drawn: the SVG of `octostate diagram`); `GET /api/stats`.
  *
  * Read-only. Bound to loopback by default (only loopback peers with a loopback `Host`); elsewhere
  * only with a token (see `token`). Contexts and events are summarised by `safeJson`: secrets
@@ -102,6 +118,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   const feed = new InspectorFeed(registry);
   const hub = new SseHub(feed, options);
   const page = inspectorPage();
+  const diagrams = new DiagramCache();
   let access: InspectorAccess | undefined;
 
   const routes = (path: string[], url: URL, response: ServerResponse): void => {
@@ -150,6 +167,15 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     } else if (second === 'machines' && id !== undefined && path.length === 3) {
       const machine = registry.machine(id);
       if (machine) send(response, 200, statechartGraph(machine));
+      else notFound(response, `no machine ${id}`);
+    } else if (
+      second === 'machines' &&
+      id !== undefined &&
+      fourth === 'diagram' &&
+      path.length === 4
+    ) {
+      const machine = registry.machine(id);
+      if (machine) sendDiagram(response, diagrams.svg(machine));
       else notFound(response, `no machine ${id}`);
     } else {
       notFound(response);
@@ -224,6 +250,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         watch.stop();
         registry.clear();
         hub.close();
+        await diagrams.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -1,16 +1,14 @@
 /**
- * The inspector page's logic, as pure functions: the page's inline script is these functions'
- * source (see `page.ts`), so what the tests check here is what runs in the browser. Each function
- * may call only the others listed in `PAGE_FUNCTIONS`: no imports but types (erased), no module
- * state.
+ * The inspector page's state and its updates, as pure functions: the page's inline script is
+ * these functions' source (see `page.ts`), so what the tests check here is what runs in the
+ * browser. Each function may call only the others listed in `PAGE_FUNCTIONS` (here and in
+ * `pageViews.ts`): no imports but types (erased), no module state.
  */
 
-import type { ActorDetail, ActorSummary } from './actorViews.js';
+import type { ActorDetail, ActorSummary, TransitionTaken } from './actorViews.js';
 import type { CallSummary } from './callLog.js';
 import type { StateNodeJson } from './statechartGraph.js';
 import type { StepSummary } from './stepViews.js';
-
-export type PageNode = StateNodeJson;
 
 /** The call shown in full: its actors and its steps (from `/events?call=`). */
 export interface PageCall {
@@ -25,14 +23,13 @@ export interface PageState {
   call: PageCall | null;
 }
 
-/** Text made safe to put in HTML. */
-export function escapeHtml(text: unknown): string {
-  return String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+/** A call in the list: its id, its actors in tree order, and what a search looks at. */
+export interface CallEntry {
+  readonly id: string;
+  readonly rows: Array<{ actor: ActorSummary; depth: number }>;
+  readonly ended: boolean;
+  /** `channel`, `caller`, `exten`, `state` and `call` values of its actors, lower case. */
+  readonly fields: Record<string, string[]>;
 }
 
 /**
@@ -41,7 +38,7 @@ export function escapeHtml(text: unknown): string {
  * @example
  * activeNodeIds(ivrChart.root, 'menu'); // ['ivr', 'ivr.menu']
  */
-export function activeNodeIds(node: PageNode, value: unknown): string[] {
+export function activeNodeIds(node: StateNodeJson, value: unknown): string[] {
   const ids = [node.id];
   if (typeof value === 'string') {
     const child = node.states.find((state) => state.key === value);
@@ -55,120 +52,82 @@ export function activeNodeIds(node: PageNode, value: unknown): string[] {
   return ids;
 }
 
-/** A statechart as nested boxes (HTML), the active nodes marked `active`. */
-export function renderChart(node: PageNode, active: readonly string[]): string {
-  const classes = ['node', node.type];
-  if (active.includes(node.id)) classes.push('active');
-  const prefix = `${node.id.split('.').slice(0, -1).join('.')}.`;
-  const short = (id: string): string => (id.startsWith(prefix) ? id.slice(prefix.length) : id);
-  const transitions = node.transitions
-    .map((t) => {
-      const event = t.event === '' ? '(always)' : t.event;
-      const guard = t.guard ? ` <span class="guard">[${escapeHtml(t.guard)}]</span>` : '';
-      const target =
-        t.targets.length > 0 ? ` → ${escapeHtml(t.targets.map(short).join(', '))}` : '';
-      return `<li><span class="event">${escapeHtml(event)}</span>${guard}${target}</li>`;
-    })
-    .join('');
-  const badges = [
-    node.type === 'parallel' || node.type === 'final' || node.type === 'history'
-      ? `<span class="badge">${escapeHtml(node.type)}</span>`
-      : '',
-    node.invoke.length > 0
-      ? `<span class="badge invoke">invokes ${escapeHtml(node.invoke.join(', '))}</span>`
-      : '',
-  ].join('');
-  const children = node.states.map((child) => renderChart(child, active)).join('');
-  return (
-    `<div class="${classes.join(' ')}" data-node="${escapeHtml(node.id)}">` +
-    `<div class="title">${escapeHtml(node.key)}${badges}</div>` +
-    (transitions ? `<ul class="tx">${transitions}</ul>` : '') +
-    (children ? `<div class="children ${node.type}">${children}</div>` : '') +
-    '</div>'
-  );
+/** The arrows (`source->target`, as the diagram names them) of the transitions just taken. */
+export function lastEdgeIds(transitions: readonly TransitionTaken[]): string[] {
+  return transitions.flatMap((t) => t.targets.map((target) => `${t.source}->${target}`));
 }
 
 /**
- * The actors in list order, with their depth: the supervisor, then each call (by Linkedid, in the
- * order calls appeared) with its channels, each channel followed by its call logic and what that
- * invokes.
+ * The calls in list order (the supervisor's `null` call first), each with its actors in tree
+ * order: its channels, each followed by its call logic and what that invokes.
  */
-export function actorRows(
-  actors: readonly ActorSummary[],
-): Array<{ actor: ActorSummary; depth: number; group: string | null }> {
+export function callEntries(actors: readonly ActorSummary[]): CallEntry[] {
   const byParent: Record<string, ActorSummary[]> = {};
-  const roots: ActorSummary[] = [];
   const ids: Record<string, true> = {};
   for (const actor of actors) ids[actor.id] = true;
+  const roots: ActorSummary[] = [];
   for (const actor of actors) {
-    if (actor.parent === null || actor.kind === 'channel' || !ids[actor.parent]) roots.push(actor);
-    else {
-      const siblings = byParent[actor.parent] ?? [];
-      siblings.push(actor);
-      byParent[actor.parent] = siblings;
-    }
-  }
-  const rows: Array<{ actor: ActorSummary; depth: number; group: string | null }> = [];
-  const visit = (actor: ActorSummary, depth: number, group: string | null): void => {
-    rows.push({ actor, depth, group });
-    for (const child of byParent[actor.id] ?? []) visit(child, depth + 1, group);
-  };
-  const groups: string[] = [];
-  const members: Record<string, ActorSummary[]> = {};
-  for (const actor of roots) {
-    if (actor.kind === 'supervisor' || actor.group === null) {
-      visit(actor, 0, null);
+    if (actor.parent === null || actor.kind === 'channel' || !ids[actor.parent]) {
+      roots.push(actor);
       continue;
     }
-    if (!members[actor.group]) {
-      members[actor.group] = [];
-      groups.push(actor.group);
+    const siblings = byParent[actor.parent] ?? [];
+    siblings.push(actor);
+    byParent[actor.parent] = siblings;
+  }
+  const order: string[] = [];
+  const calls: Record<string, ActorSummary[]> = {};
+  for (const actor of roots) {
+    const id = actor.group ?? '';
+    if (!calls[id]) {
+      calls[id] = [];
+      order.push(id);
     }
-    members[actor.group]?.push(actor);
+    calls[id].push(actor);
   }
-  for (const group of groups) {
-    for (const actor of members[group] ?? []) visit(actor, 1, group);
-  }
-  return rows;
+  return order.map((id) => {
+    const rows: Array<{ actor: ActorSummary; depth: number }> = [];
+    const visit = (actor: ActorSummary, depth: number): void => {
+      rows.push({ actor, depth });
+      for (const child of byParent[actor.id] ?? []) visit(child, depth + 1);
+    };
+    for (const actor of calls[id] ?? []) visit(actor, 0);
+    const fields: Record<string, string[]> = {
+      channel: [],
+      caller: [],
+      exten: [],
+      state: [],
+      call: [id.toLowerCase()],
+    };
+    for (const { actor } of rows) {
+      if (actor.kind === 'channel') fields.channel?.push(actor.label.toLowerCase());
+      if (actor.callerId) fields.caller?.push(actor.callerId.toLowerCase());
+      if (actor.exten) fields.exten?.push(actor.exten.toLowerCase());
+      fields.state?.push(actor.state.toLowerCase(), actor.label.toLowerCase());
+    }
+    return { id, rows, ended: rows.every((row) => row.actor.ended), fields };
+  });
 }
 
-/** The actor list as HTML: one row per actor, a header per call, the selected one marked. */
-export function renderActorList(actors: readonly ActorSummary[], selected: string | null): string {
-  let html = '';
-  let group: string | null = null;
-  for (const row of actorRows(actors)) {
-    if (row.group !== null && row.group !== group) {
-      html += `<div class="group" data-call="${escapeHtml(row.group)}">call ${escapeHtml(row.group)}</div>`;
-    }
-    group = row.group;
-    const actor = row.actor;
-    const classes = ['actor', actor.kind, `status-${actor.status}`];
-    if (actor.ended) classes.push('ended');
-    if (actor.id === selected) classes.push('selected');
-    html +=
-      `<div class="${classes.join(' ')}" data-actor="${escapeHtml(actor.id)}" style="padding-left:${row.depth * 14 + 6}px">` +
-      `<span class="label">${escapeHtml(actor.label)}</span> ` +
-      `<span class="state">${escapeHtml(actor.status === 'active' ? actor.state : `${actor.state} (${actor.status})`)}</span>` +
-      '</div>';
+/**
+ * Whether a call matches a search: every word must match. `caller:`, `exten:`, `channel:`,
+ * `state:` and `call:` look at that only (`exten:500`, `state:menu`, `caller:alice`); a bare word
+ * at any of them. Case does not matter; an empty search matches everything.
+ *
+ * @example
+ * matchesFilter(call, 'exten:500 state:menu');
+ */
+export function matchesFilter(call: CallEntry, filter: string): boolean {
+  for (const word of filter.toLowerCase().split(/\s+/)) {
+    if (word === '') continue;
+    const colon = word.indexOf(':');
+    const field = colon > 0 ? word.slice(0, colon) : '';
+    const lists =
+      field !== '' && call.fields[field] ? [call.fields[field] ?? []] : Object.values(call.fields);
+    const needle = field !== '' && call.fields[field] ? word.slice(colon + 1) : word;
+    if (!lists.some((list) => list.some((value) => value.includes(needle)))) return false;
   }
-  return html;
-}
-
-/** A call's steps, newest first, as HTML; `actor` narrows them to one actor. */
-export function renderSteps(steps: readonly StepSummary[], actor: string | null): string {
-  return steps
-    .filter((step) => actor === null || step.actor === actor)
-    .slice(-200)
-    .reverse()
-    .map((step) => {
-      const time = new Date(step.at).toISOString().slice(11, 23);
-      const moved = step.transitions.some((t) => t.targets.length > 0) ? ' moved' : '';
-      return (
-        `<li class="step${moved}" data-seq="${step.seq}"><span class="time">${time}</span> ` +
-        `<b>${escapeHtml(step.type)}</b> → <code>${escapeHtml(step.state)}</code></li>`
-      );
-    })
-    .join('');
+  return true;
 }
 
 /** Applies one message of the actor list stream (`reset`, `actors`) to the page's state. */
@@ -207,15 +166,3 @@ export function applyCallMessage(
     call.steps = call.steps.concat(data.steps.filter((step) => step.seq > last)).slice(-maxSteps);
   }
 }
-
-/** The functions the page's script is made of, in order. */
-export const PAGE_FUNCTIONS = [
-  escapeHtml,
-  activeNodeIds,
-  renderChart,
-  actorRows,
-  renderActorList,
-  renderSteps,
-  applyListMessage,
-  applyCallMessage,
-] as const;

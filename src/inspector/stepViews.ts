@@ -1,3 +1,5 @@
+import { eventLabel } from '../diagram/labels.js';
+import { labelContext } from '../diagram/machineGraph.js';
 import { type ActorKind, stateOf, type TransitionTaken, transitionsTaken } from './actorViews.js';
 import type { StepRecord } from './callLog.js';
 import { safeJson } from './safeJson.js';
@@ -13,6 +15,8 @@ export interface StepSummary {
   readonly actor: string;
   /** The event's type (`ami.Newstate`, `xstate.done.actor.passcode`, `agi.result`...). */
   readonly type: string;
+  /** The event as the actor's diagram names it (`Newstate`, `done: answer`, `start`). */
+  readonly label: string;
   /** The AMI event's name when it was one (`Newstate`), for a timeline to tell them apart. */
   readonly ami?: string;
   /** The actor's state after the step (`answered+inAgi`, `menu`). */
@@ -50,6 +54,12 @@ export function stepSummary(step: StepRecord): StepSummary {
     at: step.at,
     actor: step.actor,
     type: step.event.type,
+    label:
+      step.event.type === 'xstate.init'
+        ? 'start'
+        : step.machine
+          ? eventLabel(step.event.type, labelContext(step.machine))
+          : step.event.type,
     ...(typeof ami === 'string' ? { ami } : {}),
     state: stateOf(kindOf(step.actor), step.snapshot),
     transitions: transitionsTaken(step.transitions),

@@ -28,7 +28,7 @@ export async function runInspectorBench(): Promise<void> {
         `  calls placed ${f.callsPlaced}, ended ${f.callsEnded}, peak concurrent ${f.peakConcurrentCalls}`,
         `  event-loop delay p50 ${f.eventLoopP50Ms.toFixed(1)} ms, p99 ${f.eventLoopP99Ms.toFixed(1)} ms, max ${f.eventLoopMaxMs.toFixed(1)} ms`,
         `  CPU ${f.cpuPercent.toFixed(0)}% of a core; RSS ${f.rssBeforeMb.toFixed(0)} MB before, ${f.rssStartMb.toFixed(0)} MB loaded, peak ${f.rssPeakMb.toFixed(0)} MB`,
-        `  AMI pings answered ${f.pings}, slowest ${f.pingMaxMs.toFixed(0)} ms, disconnects ${f.disconnects}`,
+        `  AMI pings answered ${f.pings} of ${f.pingsSent} (${f.pingFailures} failed), slowest ${f.pingMaxMs.toFixed(0)} ms, disconnects ${f.disconnects}`,
         ...(f.inspector
           ? [
               `  SSE: ${f.clientsConnected} clients, ${f.megabytesPerClient.toFixed(2)} MB each, dropped ${f.inspector.dropped}, refused ${f.inspector.refused}, peak buffered ${(f.inspector.peakBufferedBytes / 1024).toFixed(0)} KiB, ${f.inspector.flushes} flushes, longest ${f.inspector.maxFlushMs.toFixed(1)} ms of work (in slices)`,

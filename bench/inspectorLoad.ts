@@ -43,7 +43,12 @@ export interface InspectorLoadFigures {
   readonly rssStartMb: number;
   readonly rssPeakMb: number;
   /** Pings sent every 250 ms on the runtime's AMI session: answered, slowest answer. */
+  /** Pings sent during the window, one every 250 ms of the event loop's time. */
+  readonly pingsSent: number;
+  /** Pings answered (waited for after the window). */
   readonly pings: number;
+  /** Pings that failed (timeout or connection loss). */
+  readonly pingFailures: number;
   readonly pingMaxMs: number;
   /** Times the runtime's AMI session went down (a failed keepalive closes it). */
   readonly disconnects: number;
@@ -172,21 +177,29 @@ export async function runInspectorLoad(
     const rssStart = process.memoryUsage().rss;
     rssPeak = Math.max(rssPeak, rssStart);
     let pings = 0;
+    let pingFailures = 0;
     let pingMax = 0;
+    const pingsInFlight: Promise<void>[] = [];
     const sampler = setInterval(() => {
       rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
       const sent = performance.now();
-      connection.action('Ping').then(
-        () => {
-          pings += 1;
-          pingMax = Math.max(pingMax, performance.now() - sent);
-        },
-        () => {},
+      pingsInFlight.push(
+        connection.action('Ping').then(
+          () => {
+            pings += 1;
+            pingMax = Math.max(pingMax, performance.now() - sent);
+          },
+          () => {
+            pingFailures += 1;
+          },
+        ),
       );
     }, 250);
     await sleep(options.seconds * 1000);
     delay.disable();
     clearInterval(sampler);
+    // A ping sent just before the window closed is still owed its answer.
+    await Promise.all(pingsInFlight);
     const cpu = process.cpuUsage(cpuStart);
     const inspectorStats = inspector?.stats();
 
@@ -210,7 +223,9 @@ export async function runInspectorLoad(
       rssBeforeMb: rssBefore / MB,
       rssStartMb: rssStart / MB,
       rssPeakMb: rssPeak / MB,
+      pingsSent: pingsInFlight.length,
       pings,
+      pingFailures,
       pingMaxMs: pingMax,
       disconnects,
       clientsConnected: clients.connected,

@@ -38,7 +38,10 @@ function checkBounds(figures: InspectorLoadFigures): void {
   expect(figures.inspector!.peakBufferedBytes).toBeLessThan(1 * MB);
   // The keepalive held: no disconnection, and the pings of the test were all answered.
   expect(figures.disconnects).toBe(0);
-  expect(figures.pings).toBeGreaterThanOrEqual(30);
+  // (How many were sent depends on how busy the machine is; each one must be answered.)
+  expect(figures.pingsSent).toBeGreaterThan(0);
+  expect(figures.pingFailures).toBe(0);
+  expect(figures.pings).toBe(figures.pingsSent);
   expect(figures.rssPeakMb - figures.rssBeforeMb).toBeLessThan(100);
 }
 

@@ -113,6 +113,22 @@ export class Pbx {
     return (this.dialplan.get(context)?.get(exten)?.length ?? 0) > 0;
   }
 
+  /**
+   * Newexten, as Asterisk derives it from channel snapshots: only when the dialplan location
+   * (context, extension, priority) differs from the one last shown, or the channel had no
+   * application yet; it names the application the channel runs now.
+   */
+  newexten(ch: Channel): void {
+    const location = `${ch.context}\u0000${ch.exten}\u0000${ch.priority}`;
+    if (!ch.app || location === ch.shownLocation) return;
+    ch.shownLocation = location;
+    this.channelEvent('Newexten', 'dialplan', ch, [
+      ['Extension', ch.exten],
+      ['Application', ch.app],
+      ['AppData', ch.appData],
+    ]);
+  }
+
   /** Sets a channel variable and publishes VarSet; `snapshotFirst` shows the value before the set. */
   setVar(ch: Channel, name: string, value: string, snapshotFirst = false): void {
     const before = snapshotFirst ? this.snapshot(ch) : undefined;

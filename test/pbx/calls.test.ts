@@ -162,7 +162,8 @@ describe('calls on the embedded PBX', () => {
     const two = one.replace(/;1$/, ';2');
     await clock.advance(500);
     await pbx.sendDigits(two, '1234', { receive: true });
-    await clock.advance(300);
+    // SendDTMF(9): 100 ms of quiet, the digit for 100 ms, then 250 ms of pause.
+    await clock.advance(500);
     expect(
       events
         .find((e) => field(e, 'Variable') === 'PIN' && field(e, 'Channel') === two)

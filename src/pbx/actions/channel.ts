@@ -1,6 +1,7 @@
 import type { Channel } from '../channels/Channel.js';
 import { deliverDigit } from '../channels/dtmf.js';
 import { lookup } from '../dialplan/substitute.js';
+import type { Pbx } from '../Pbx.js';
 import { type ActionHandler, isTrue, message } from './types.js';
 
 /** `HH:MM:SS` since the channel was created. */
@@ -10,22 +11,66 @@ export function duration(ms: number): string {
   return `${pad(Math.floor(s / 3600))}:${pad(Math.floor(s / 60) % 60)}:${pad(s % 60)}`;
 }
 
-/** Hangup: the channel is asked to stop with `Cause` (0 when absent); no event of its own. */
+/**
+ * Hangup: the channel is asked to stop with `Cause` (0, or out of 0-127: the channel keeps its
+ * own); no event of its own. `Channel: /regex/` hangs up every channel whose name matches and
+ * answers as a list: one ChannelHungup per channel, then ChannelsHungupListComplete.
+ */
 export const hangup: ActionHandler = (ctx) => {
   const name = ctx.message.get('Channel');
   if (!name) {
     ctx.reply('Error', message('No channel specified'));
     return;
   }
-  const ch = ctx.pbx.findChannel(name);
-  if (!ch) {
-    ctx.reply('Error', message('No such channel'));
+  const causeText = ctx.message.get('Cause') ?? '';
+  const parsed = /^\d+$/.test(causeText) ? Number(causeText) : 0;
+  const cause = parsed <= 127 ? parsed : 0;
+  const hangUp = (ch: Channel) => {
+    if (cause > 0) ch.hangupCause = cause;
+    ch.requestHangup();
+  };
+  if (!name.startsWith('/')) {
+    const ch = ctx.pbx.findChannel(name);
+    if (!ch) {
+      ctx.reply('Error', message('No such channel'));
+      return;
+    }
+    ctx.reply('Success', message('Channel Hungup'));
+    hangUp(ch);
     return;
   }
-  const cause = Number.parseInt(ctx.message.get('Cause') ?? '0', 10) || 0;
-  ctx.reply('Success', message('Channel Hungup'));
-  ch.hangupCause = cause;
-  ch.requestHangup(cause);
+  const pattern = /^\/(.*)\/$/s.exec(name)?.[1];
+  let regex: RegExp | undefined;
+  try {
+    regex = pattern === undefined ? undefined : new RegExp(pattern);
+  } catch {
+    ctx.reply('Error', message(`Regex compile failed on: ${name}`));
+    return;
+  }
+  if (!regex) {
+    ctx.reply('Error', message('Regex format invalid, Channel param should be /regex/'));
+    return;
+  }
+  ctx.reply('Success', [
+    ['EventList', 'start'],
+    ['Message', 'Channels hung up will follow'],
+  ]);
+  let count = 0;
+  for (const ch of listed(ctx.pbx.channels.values())) {
+    if (ch.destroyed || !regex.test(ch.name)) continue;
+    hangUp(ch);
+    count++;
+    const fields: [string, string][] = [
+      ['Event', 'ChannelHungup'],
+      ['Channel', ch.name],
+    ];
+    if (ctx.actionId !== undefined) fields.push(['ActionID', ctx.actionId]);
+    ctx.session.send(fields);
+  }
+  ctx.listItem('ChannelsHungupListComplete', [
+    ['EventList', 'Complete'],
+    ['ListItems', String(count)],
+  ]);
 };
 
 /** Setvar: on a channel, or a global without Channel. */
@@ -189,21 +234,63 @@ export const playDtmf: ActionHandler = async (ctx) => {
   if (far && !far.destroyed) deliverDigit(ctx.pbx, far, digit, ms);
 };
 
-/** Redirect: sends a channel to Context/Exten/Priority (its current application ends). */
+/**
+ * Redirect: sends a channel to Context/Exten/Priority (a number or a label), checking the headers
+ * in Asterisk's order. A channel running the dialplan moves there at once (Newexten with the
+ * application it still runs), its application stops as if hung up, and the dialplan goes on from
+ * there; a channel running an Originate's application starts the dialplan there.
+ */
 export const redirect: ActionHandler = (ctx) => {
   const m = ctx.message;
-  const ch = ctx.pbx.findChannel(m.get('Channel') ?? '');
+  const name = m.get('Channel') ?? '';
+  const context = m.get('Context') ?? '';
+  const exten = m.get('Exten') ?? '';
+  const priorityText = m.get('Priority') ?? '';
+  const missing = !name
+    ? 'Channel'
+    : !context
+      ? 'Context'
+      : !exten
+        ? 'Exten'
+        : !priorityText
+          ? 'Priority'
+          : undefined;
+  if (missing) {
+    ctx.reply('Error', message(`${missing} not specified`));
+    return;
+  }
+  const priority = resolvePriority(ctx.pbx, context, exten, priorityText);
+  if (priority < 1) {
+    ctx.reply('Error', message('Priority is invalid'));
+    return;
+  }
+  const ch = ctx.pbx.findChannel(name);
   if (!ch) {
-    ctx.reply('Error', message('Channel specified does not exist'));
+    ctx.reply('Error', message(`Channel does not exist: ${name}`));
     return;
   }
-  const exten = m.get('Exten');
-  if (!exten) {
-    ctx.reply('Error', message('Exten not specified'));
+  if (ch.interrupted) {
+    ctx.reply('Error', message('Redirect failed, channel not up.'));
     return;
   }
-  const context = m.get('Context') ?? ch.context;
-  const priority = Number.parseInt(m.get('Priority') ?? '1', 10) || 1;
   ctx.reply('Success', message('Redirect successful'));
+  if (ch.owner === 'pbx') {
+    ch.context = context;
+    ch.exten = exten;
+    ch.priority = priority;
+    ctx.pbx.newexten(ch);
+  }
   ch.redirectTo({ context, exten, priority });
 };
+
+/** A priority number, or the priority of a label at that extension (0 when there is none). */
+function resolvePriority(pbx: Pbx, context: string, exten: string, text: string): number {
+  const n = /^\s*([+-]?\d+)/.exec(text);
+  if (n) return Number.parseInt(n[1]!, 10);
+  return (
+    pbx.dialplan
+      .get(context)
+      ?.get(exten)
+      ?.find((s) => s.label === text)?.priority ?? 0
+  );
+}

@@ -15,7 +15,7 @@ export function coreShowChannels(pbx: Pbx): string[] {
   ];
   const list = [...pbx.channels.values()].reverse();
   for (const ch of list) {
-    const loc = `${ch.exten}@${ch.context}:${ch.priority}`;
+    const loc = ch.context && ch.exten ? `${ch.exten}@${ch.context}:${ch.priority}` : '(None)';
     const app = ch.app ? `${ch.app}(${ch.appData})` : '(None)';
     lines.push(
       `${pad(ch.name, 64)} ${pad(loc, 32)} ${pad(stateDesc(ch.state), 7)} ${pad(app, 30)}`,

@@ -65,11 +65,7 @@ export function placeCall(pbx: Pbx, req: OriginateRequest): Promise<OriginateRes
   const one = leg.channel;
   one.app = 'AppDial2';
   one.appData = '(Outgoing Line)';
-  pbx.channelEvent('Newexten', 'dialplan', one, [
-    ['Extension', one.exten],
-    ['Application', 'AppDial2'],
-    ['AppData', '(Outgoing Line)'],
-  ]);
+  pbx.newexten(one);
   for (const [k, v] of req.variables) pbx.setVar(one, k, v);
   if (req.callerId) setCallerIds(pbx, one, req.callerId, req.callerId);
   if (!leg.call()) {
@@ -152,11 +148,12 @@ export function parseOriginate(
     if (!Number.isFinite(priority)) return 'Invalid priority';
     target = { context: get('Context') ?? 'default', exten, priority };
   } else return 'Exten not specified';
+  // Asterisk prepends each name=value to its list, so the channel gets them last first.
   const variables: [string, string][] = [];
   for (const line of all('Variable')) {
-    for (const part of line.split(',')) {
+    for (const part of line.trimStart().split(',')) {
       const eq = part.indexOf('=');
-      if (eq > 0) variables.push([part.slice(0, eq).trim(), part.slice(eq + 1)]);
+      if (eq > 0) variables.unshift([part.slice(0, eq), part.slice(eq + 1)]);
     }
   }
   const cid = get('CallerID');

@@ -73,13 +73,11 @@ export const agi = async (
   let status: 'SUCCESS' | 'FAILURE' | 'HANGUP' = 'SUCCESS';
   try {
     for (;;) {
-      if (ch.hangupRequested) {
+      // A hang-up or a Redirect ends AGI (ast_check_hangup sees either).
+      if (ch.interrupted) {
         status = 'HANGUP';
         break;
       }
-      // A Redirect ends AsyncAGI (a command it cut short answered -1): the dialplan goes on where
-      // it sends the channel, as with res_agi.
-      if (ch.pendingRedirect) break;
       const next = session.queue.shift();
       if (!next) {
         // res_agi polls an idle channel's queue every 100 ms.
@@ -88,8 +86,8 @@ export const agi = async (
       }
       const outcome = await execute(pbx, ch, next, application);
       if (ch.destroyed) return -1;
-      if (outcome === 'break' || ch.pendingRedirect) break;
-      if (outcome === 'failure' && !ch.hangupRequested) {
+      if (outcome === 'break') break;
+      if (outcome === 'failure' && !ch.interrupted) {
         status = 'FAILURE';
         break;
       }

@@ -140,7 +140,7 @@ export class Channel {
    * digit when `digits` is set.
    */
   wait(clock: Clock, ms: number, digits = false): Promise<WakeReason> {
-    if (this.hangupRequested) return Promise.resolve({ kind: 'hangup' });
+    if (this.interrupted) return Promise.resolve({ kind: 'hangup' });
     const queued = this.digitQueue.shift();
     if (queued !== undefined) {
       if (digits) return Promise.resolve({ kind: 'digit', digit: queued });
@@ -162,11 +162,22 @@ export class Channel {
   /** Where a Redirect sends the channel once its current application has stopped. */
   pendingRedirect: { context: string; exten: string; priority: number } | undefined;
 
-  /** Redirect: stops the current application (its waits end) and moves the dialplan location. */
+  /**
+   * Redirect: a soft hang-up that is undone once the current application has stopped (Asterisk's
+   * AST_SOFTHANGUP_ASYNCGOTO); its waits end as if the channel hung up.
+   */
   redirectTo(loc: { context: string; exten: string; priority: number }): void {
     this.pendingRedirect = loc;
     for (const w of [...this.waiters]) w({ kind: 'hangup' });
   }
+
+  /** A hang-up or a Redirect is pending: applications stop (ast_check_hangup). */
+  get interrupted(): boolean {
+    return this.hangupRequested || this.pendingRedirect !== undefined;
+  }
+
+  /** Context, extension and priority as last published (Newexten comes when they change). */
+  shownLocation: string | undefined;
 
   /** Wakes every wait (used when the PBX stops) as if the channel were hung up. */
   abortWaits(): void {

@@ -27,13 +27,10 @@ export async function runPbx(pbx: Pbx, ch: Channel): Promise<void> {
     }
     ch.app = step.app;
     ch.appData = data;
-    pbx.channelEvent('Newexten', 'dialplan', ch, [
-      ['Extension', ch.exten],
-      ['Application', step.app],
-      ['AppData', data],
-    ]);
+    pbx.newexten(ch);
     result = ch.hangupRequested ? -1 : await app(pbx, ch, data);
     if (ch.destroyed) return;
+    // A Redirect already moved the channel; it goes on there, where it now is.
     const redirect = ch.pendingRedirect;
     ch.pendingRedirect = undefined;
     if (redirect && !ch.hangupRequested) result = { goto: redirect };

@@ -1,5 +1,5 @@
 import { answerChannel } from '../../channels/answer.js';
-import { sendDigits } from '../../channels/dtmf.js';
+import { streamDigits } from '../../channels/dtmf.js';
 import type { Pbx } from '../../Pbx.js';
 import { substitute, truthy } from '../substitute.js';
 import { type Application, args, type DialplanLocation } from './types.js';
@@ -59,11 +59,16 @@ export const echo: Application = async (pbx, ch) => {
   }
 };
 
-/** SendDTMF(digits[,duration ms]): digits go out of the channel (250 ms each by default). */
+/**
+ * SendDTMF(digits[,pause ms[,duration ms]]): the digits leave the channel (and arrive on the other
+ * half of a Local pair), 250 ms apart and 100 ms long by default, after 100 ms of quiet.
+ */
 export const sendDtmf: Application = async (pbx, ch, data) => {
-  const [digits = '', duration] = args(data);
-  await sendDigits(pbx, ch, digits.replace(/[^0-9*#A-Da-dwW]/g, ''), Number(duration) || 250);
-  return ch.hangupRequested ? -1 : 0;
+  const [digits = '', between = '', duration = ''] = args(data);
+  const betweenMs = Number.parseFloat(between) > 0 ? Number.parseFloat(between) : 250;
+  const durationMs = Math.max(0, Number.parseFloat(duration) || 0);
+  const done = await streamDigits(pbx, ch, digits, { durationMs, betweenMs });
+  return done ? 0 : -1;
 };
 
 /** Goto([[context,]exten,]priority|label). */

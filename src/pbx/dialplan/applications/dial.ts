@@ -56,11 +56,7 @@ export const dial: Application = async (pbx, caller, data) => {
   peer.connectedName = caller.callerName;
   peer.app = 'AppDial';
   peer.appData = '(Outgoing Line)';
-  pbx.channelEvent('Newexten', 'dialplan', peer, [
-    ['Extension', peer.exten],
-    ['Application', 'AppDial'],
-    ['AppData', '(Outgoing Line)'],
-  ]);
+  pbx.newexten(peer);
   pbx.channelEvent('NewCallerid', 'call', peer, [['CID-CallingPres', CALLING_PRES]]);
   pbx.channelEvent('NewConnectedLine', 'call', peer);
   if (!leg.call()) {
@@ -176,8 +172,11 @@ function waitOutcome(
 }
 
 /**
- * Bridges the answered callee with the caller until one leaves. When the callee leaves, Dial
- * returns -1 (the caller is hung up with the bridge's cause) unless its `g` option says to go on.
+/**
+ * The called party answered: DialEnd ANSWER, the caller answered, both bridged until one hangs up.
+ * Dial() then returns -1 whoever hung up, as app_dial does after a conversation, so the caller's
+ * dialplan ends (an AGI EXEC sees `result=-1`), unless its `g` option says to go on when the
+ * callee left. app_dial makes Normal Clearing (16) both sides' cause once answered.
  */
 async function bridgeCall(
   pbx: Pbx,
@@ -186,6 +185,8 @@ async function bridgeCall(
   resource: string,
   continueAfterCallee: boolean,
 ) {
+  caller.hangupCause = 16;
+  peer.hangupCause = 16;
   peer.exten = '';
   pbx.setVar(caller, 'DIALSTATUS', 'ANSWER');
   pbx.setVar(caller, 'DIALEDPEERNAME', peer.name);
@@ -200,11 +201,7 @@ async function bridgeCall(
   const answeredAt = pbx.clock.now();
   const id = randomUUID();
   pbx.emit('BridgeCreate', 'call', bridgeSnapshot(id, 0));
-  pbx.channelEvent('Newexten', 'dialplan', peer, [
-    ['Extension', peer.exten],
-    ['Application', 'AppDial'],
-    ['AppData', '(Outgoing Line)'],
-  ]);
+  pbx.newexten(peer);
   pbx.emit('BridgeEnter', 'call', [...bridgeSnapshot(id, 1), ...pbx.snapshot(peer)]);
   pbx.emit('BridgeEnter', 'call', [...bridgeSnapshot(id, 2), ...pbx.snapshot(caller)]);
   caller.bridgeId = peer.bridgeId = id;

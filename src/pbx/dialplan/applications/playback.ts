@@ -95,29 +95,69 @@ export const background: Application = async (pbx, ch, data, context) => {
   return res;
 };
 
-/** Read(var[,file[,maxdigits[,options[,attempts[,timeout]]]]]): collects digits until # or max. */
+/**
+ * Read(var[,files[,maxdigits[,options[,attempts[,timeout]]]]]), as app_read: READSTATUS is ERROR
+ * until it ends; answers if needed; plays the `&`-joined prompts (a key stops them) and collects
+ * keys until `#`, `maxdigits` (1-255) or a timeout: `timeout` seconds for each key, else 10 s for
+ * the first and 5 s for each next one in the dialplan (6 s / 2 s for an Originate's application).
+ * An empty answer is asked again up to `attempts` times. READSTATUS: OK, TIMEOUT or HANGUP.
+ */
 export const read: Application = async (pbx, ch, data) => {
-  const [name = '', file = '', maxText = '', , , timeoutText = ''] = args(data);
-  const max = Number.parseInt(maxText, 10) || 255;
-  const timeout = (Number.parseFloat(timeoutText) || 5) * 1000;
-  let digits = '';
-  if (file) {
-    for (const f of file.split('&')) {
-      const r = await streamFile(pbx, ch, f, '0123456789*#');
-      if (r.ended === 'hangup') return -1;
-      if (r.ended === 'digit') {
-        digits = r.digit ?? '';
-        break;
-      }
+  pbx.setVar(ch, 'READSTATUS', 'ERROR');
+  const [name = '', file = '', maxText = '', , attemptsText = '', timeoutText = ''] = args(data);
+  if (!name) return 0;
+  const maxParsed = Number.parseInt(maxText, 10);
+  const max = maxParsed >= 1 && maxParsed <= 255 ? maxParsed : 255;
+  const timeout = Number.parseFloat(timeoutText) > 0 ? Number.parseFloat(timeoutText) * 1000 : 0;
+  const inPbx = ch.owner === 'pbx';
+  const first = timeout || (inPbx ? 10_000 : 6000);
+  const next = timeout || (inPbx ? 5000 : 2000);
+  answerChannel(pbx, ch);
+  let tries = Math.max(1, Number.parseInt(attemptsText, 10) || 1);
+  let status = 'ERROR';
+  while (tries > 0) {
+    const r = await readDigits(pbx, ch, file.split('&').filter(Boolean), max, first, next);
+    if (r.status === 'hangup') {
+      pbx.setVar(ch, name, r.digits);
+      break;
     }
+    status = r.status;
+    pbx.setVar(ch, name, r.digits);
+    tries = r.digits ? 0 : tries - 1;
   }
-  while (digits.length < max && !digits.endsWith('#')) {
-    const r = await ch.wait(pbx.clock, timeout, true);
-    if (r.kind === 'hangup') return -1;
-    if (r.kind === 'timeout') break;
-    digits += r.digit;
-  }
-  pbx.setVar(ch, name, digits.replace(/#$/, ''));
-  pbx.setVar(ch, 'READSTATUS', 'OK');
+  pbx.setVar(ch, 'READSTATUS', ch.interrupted ? 'HANGUP' : status);
   return 0;
 };
+
+/** Plays the prompts (any key stops them), then collects keys until `#`, `max` or a timeout. */
+async function readDigits(
+  pbx: Pbx,
+  ch: Channel,
+  prompts: string[],
+  max: number,
+  first: number,
+  next: number,
+): Promise<{ status: 'OK' | 'TIMEOUT' | 'hangup'; digits: string }> {
+  let pressed: string | undefined;
+  for (const f of prompts) {
+    const r = await streamFile(pbx, ch, f, '0123456789*#');
+    if (r.ended === 'hangup') return { status: 'hangup', digits: '' };
+    if (r.digit) {
+      pressed = r.digit;
+      break;
+    }
+  }
+  let digits = '';
+  for (;;) {
+    if (pressed === undefined) {
+      const r = await ch.wait(pbx.clock, digits ? next : first, true);
+      if (r.kind === 'hangup') return { status: 'hangup', digits };
+      if (r.kind === 'timeout') return { status: 'TIMEOUT', digits };
+      pressed = r.digit;
+    }
+    if (pressed === '#') return { status: 'OK', digits };
+    digits += pressed;
+    pressed = undefined;
+    if (digits.length >= max) return { status: 'OK', digits };
+  }
+}

@@ -122,11 +122,21 @@ export class Pbx {
     const location = `${ch.context}\u0000${ch.exten}\u0000${ch.priority}`;
     if (!ch.app || location === ch.shownLocation) return;
     ch.shownLocation = location;
+    ch.staleLocation = undefined;
     this.channelEvent('Newexten', 'dialplan', ch, [
       ['Extension', ch.exten],
       ['Application', ch.app],
       ['AppData', ch.appData],
     ]);
+  }
+
+  /**
+   * Publishes a dialplan location that changed without a snapshot (a Redirect moves the channel
+   * but Asterisk shows it only when the channel next publishes one: as recorded, when a playback
+   * stops or when AGI ends).
+   */
+  showLocation(ch: Channel): void {
+    if (ch.owner === 'pbx') this.newexten(ch);
   }
 
   /** Sets a channel variable and publishes VarSet; `snapshotFirst` shows the value before the set. */

@@ -1,7 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TRACES_DIR } from '../support/traces.js';
+
+/** The project's own recordings (`npm run record`). */
+const RECORDINGS = join(TRACES_DIR, '..', 'recordings');
 
 /** The team's folder of real-Asterisk recordings, beside the checkout (absent on a fresh clone). */
 const SHARED = join(TRACES_DIR, '../../../../shared/ami-traces');
@@ -27,27 +30,26 @@ describe('the verbatim copies of the shared recordings', () => {
     },
   );
 
-  it('should keep each recording whole: its rx and tx are its timeline chunks joined', () => {
-    const names = filesIn(TRACES_DIR)
-      .filter((f) => f.endsWith('.timeline.jsonl'))
-      .map((f) => f.slice(0, -'.timeline.jsonl'.length));
-    expect(names.length).toBeGreaterThan(10);
-    for (const name of names) {
-      const chunks = readFileSync(join(TRACES_DIR, `${name}.timeline.jsonl`), 'utf8')
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line) as { dir: string; data: string });
-      for (const dir of ['rx', 'tx']) {
-        const joined = chunks
-          .filter((c) => c.dir === dir)
-          .map((c) => c.data)
-          .join('');
-        expect({
-          name,
-          dir,
-          same: joined === readFileSync(join(TRACES_DIR, `${name}.${dir}.txt`), 'utf8'),
-        }).toEqual({ name, dir, same: true });
+  for (const dir of [TRACES_DIR, RECORDINGS]) {
+    it(`should keep each recording of ${basename(dir)} whole: rx and tx are its timeline joined`, () => {
+      const names = filesIn(dir)
+        .filter((f) => f.endsWith('.timeline.jsonl'))
+        .map((f) => f.slice(0, -'.timeline.jsonl'.length));
+      expect(names.length).toBeGreaterThan(5);
+      for (const name of names) {
+        const chunks = readFileSync(join(dir, `${name}.timeline.jsonl`), 'utf8')
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line) as { dir: string; data: string });
+        for (const way of ['rx', 'tx']) {
+          const joined = chunks
+            .filter((c) => c.dir === way)
+            .map((c) => c.data)
+            .join('');
+          const file = readFileSync(join(dir, `${name}.${way}.txt`), 'utf8');
+          expect({ name, way, same: joined === file }).toEqual({ name, way, same: true });
+        }
       }
-    }
-  });
+    });
+  }
 });

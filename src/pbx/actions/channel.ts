@@ -236,9 +236,9 @@ export const playDtmf: ActionHandler = async (ctx) => {
 
 /**
  * Redirect: sends a channel to Context/Exten/Priority (a number or a label), checking the headers
- * in Asterisk's order. A channel running the dialplan moves there at once (Newexten with the
- * application it still runs), its application stops as if hung up, and the dialplan goes on from
- * there; a channel running an Originate's application starts the dialplan there.
+ * in Asterisk's order. A channel running the dialplan moves there at once (its events show it from
+ * its next snapshot on), its application stops as if hung up, and the dialplan goes on from there;
+ * a channel running an Originate's application starts the dialplan there.
  */
 export const redirect: ActionHandler = (ctx) => {
   const m = ctx.message;
@@ -275,10 +275,11 @@ export const redirect: ActionHandler = (ctx) => {
   }
   ctx.reply('Success', message('Redirect successful'));
   if (ch.owner === 'pbx') {
+    // Moved at once, but shown only with the channel's next snapshot (see Pbx.showLocation).
+    ch.staleLocation ??= { context: ch.context, exten: ch.exten, priority: ch.priority };
     ch.context = context;
     ch.exten = exten;
     ch.priority = priority;
-    ctx.pbx.newexten(ch);
   }
   ch.redirectTo({ context, exten, priority });
 };

@@ -97,6 +97,7 @@ export const agi = async (
   }
   if (ch.destroyed) return -1;
   pbx.channelEvent('AsyncAGIEnd', 'agi', ch);
+  pbx.showLocation(ch);
   pbx.setVar(ch, 'AGISTATUS', status);
   return status === 'HANGUP' ? -1 : 0;
 };

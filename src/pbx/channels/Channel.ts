@@ -179,6 +179,12 @@ export class Channel {
   /** Context, extension and priority as last published (Newexten comes when they change). */
   shownLocation: string | undefined;
 
+  /**
+   * The location events still show after a Redirect moved the channel, until its next snapshot
+   * (Asterisk's events carry the last published snapshot).
+   */
+  staleLocation: { context: string; exten: string; priority: number } | undefined;
+
   /** Wakes every wait (used when the PBX stops) as if the channel were hung up. */
   abortWaits(): void {
     for (const w of [...this.waiters]) w({ kind: 'hangup' });

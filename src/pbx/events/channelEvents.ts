@@ -7,6 +7,7 @@ import type { Fields } from './types.js';
  * ...), then one `ChanVariable` line per `channelvars` entry (value as the channel has it now).
  */
 export function snapshot(ch: Channel, channelVars: readonly string[], prefix = ''): Fields {
+  const at = ch.staleLocation ?? ch;
   const f: Fields = [
     [`${prefix}Channel`, ch.name],
     [`${prefix}ChannelState`, String(ch.state)],
@@ -17,9 +18,9 @@ export function snapshot(ch: Channel, channelVars: readonly string[], prefix = '
     [`${prefix}ConnectedLineName`, ch.connectedName],
     [`${prefix}Language`, ch.language],
     [`${prefix}AccountCode`, ch.accountCode],
-    [`${prefix}Context`, ch.context],
-    [`${prefix}Exten`, ch.exten],
-    [`${prefix}Priority`, String(ch.priority)],
+    [`${prefix}Context`, at.context],
+    [`${prefix}Exten`, at.exten],
+    [`${prefix}Priority`, String(at.priority)],
     [`${prefix}Uniqueid`, ch.uniqueid],
     [`${prefix}Linkedid`, ch.linkedid],
   ];

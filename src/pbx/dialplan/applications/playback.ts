@@ -24,6 +24,19 @@ export async function streamFile(
 ): Promise<StreamResult> {
   const samples = soundSamples(file);
   if (samples === undefined) return { ended: 'missing', endpos: 0 };
+  const r = await play(pbx, ch, samples, escapeDigits, offset);
+  // Stopping a stream publishes the channel's snapshot (a Redirect's new location shows then).
+  pbx.showLocation(ch);
+  return r;
+}
+
+async function play(
+  pbx: Pbx,
+  ch: Channel,
+  samples: number,
+  escapeDigits: string,
+  offset: number,
+): Promise<StreamResult> {
   const from = Math.min(Math.max(0, offset), samples);
   const started = pbx.clock.now();
   const total = ((samples - from) * 1000) / SAMPLE_RATE;

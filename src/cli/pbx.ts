@@ -13,7 +13,8 @@ of manager.conf's full-access user, and runs until Ctrl-C or SIGTERM, which shut
 Asterisk does (calls hung up, Shutdown sent to every session).
 
 Options:
-  --port <port>    TCP port on 127.0.0.1 (default 5038; 0 picks a free one)
+  --port <port>    TCP port on 127.0.0.1 (default 0: a free one, printed; 5038 is where a real
+                   Asterisk usually listens, so it is never taken unless asked for)
   --config <dir>   folder with manager.conf and extensions.conf (default: the shipped asterisk-etc/)
   -h, --help       show this help
 
@@ -54,7 +55,7 @@ export function pbxUrl(handle: PbxHandle, user: ManagerUser | undefined): string
 
 async function pbx(argv: string[]): Promise<number> {
   const parsed = readFlags('pbx', USAGE, argv, OPTIONS, (flags) =>
-    portNumber('--port', flags.port ?? '5038'),
+    portNumber('--port', flags.port ?? '0'),
   );
   if (!parsed.ok) return parsed.exitCode;
   const { flags, checked: port } = parsed;

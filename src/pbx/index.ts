@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type OriginateRequest, parseCallerId, placeCall } from './actions/originate.js';
+import { placeCall } from './actions/originate.js';
+import { type OriginateRequest, parseCallerId } from './actions/originateRequest.js';
 import type { Channel } from './channels/Channel.js';
 import { stateDesc } from './channels/channelState.js';
 import { deliverDigit, sendDigits } from './channels/dtmf.js';

@@ -50,6 +50,21 @@ describe('octostate pbx', () => {
     expect(run.stderr()).toBe('');
   });
 
+  it('should listen on a free port, not 5038, when no --port is given, and print it', async () => {
+    const run = octostatePbx([]);
+    await until(() => URL_PATTERN.test(run.stdout()), 'the AMI URL');
+    const url = URL_PATTERN.exec(run.stdout())![0];
+    const port = Number(/:(\d+)$/.exec(url)![1]);
+    expect(port).toBeGreaterThan(0);
+    expect(port).not.toBe(5038);
+    const ami = AmiConnection.fromUrl(url, { reconnect: false, logger: pino({ level: 'silent' }) });
+    connections.push(ami);
+    await ami.connect();
+    expect((await ami.action('Ping')).get('Ping')).toBe('Pong');
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+  });
+
   it('should use the accounts of --config and stop on SIGINT', async () => {
     tempDir = await mkdtemp(join(tmpdir(), 'octostate-cli-pbx-'));
     await writeFile(

@@ -206,8 +206,9 @@ export const status: ActionHandler = (ctx) => {
 };
 
 /**
- * PlayDTMF: sends a digit out of the channel (its Local partner receives it after Duration ms,
- * then the answer); with `Receive: true` the channel itself receives it at once.
+ * PlayDTMF: sends the first character of Digit out of the channel for Duration ms (at least 100;
+ * its Local partner receives it, then the answer comes); with `Receive: true` the channel itself
+ * receives it at once. Errors as manager_play_dtmf's.
  */
 export const playDtmf: ActionHandler = async (ctx) => {
   const m = ctx.message;
@@ -216,22 +217,29 @@ export const playDtmf: ActionHandler = async (ctx) => {
     ctx.reply('Error', message('Channel not found'));
     return;
   }
-  const digit = m.get('Digit') ?? '';
-  if (!/^[0-9*#A-Da-d]$/.test(digit)) {
+  const digit = (m.get('Digit') ?? '').charAt(0);
+  if (!digit) {
     ctx.reply('Error', message('No digit specified'));
     return;
   }
-  const ms = Number.parseInt(m.get('Duration') ?? '', 10) || 250;
+  const durationText = m.get('Duration') ?? '';
+  const duration = /^\s*\+?(\d+)/.exec(durationText);
+  if (durationText && !duration) {
+    ctx.reply('Error', message('Could not convert Duration parameter'));
+    return;
+  }
+  const ms = duration ? Number.parseInt(duration[1]!, 10) : 0;
   if (isTrue(m.get('Receive'))) {
     ctx.reply('Success', message('DTMF successfully queued'));
     deliverDigit(ctx.pbx, ch, digit, ms, false);
     return;
   }
   // Asterisk plays the digit for its whole duration before answering; the far side sees it then.
-  await new Promise<void>((r) => ctx.pbx.clock.setTimer(r, ms));
+  const played = Math.max(100, ms);
+  await new Promise<void>((r) => ctx.pbx.clock.setTimer(r, played));
   ctx.reply('Success', message('DTMF successfully queued'));
   const far = ch.partner;
-  if (far && !far.destroyed) deliverDigit(ctx.pbx, far, digit, ms);
+  if (far && !far.destroyed) deliverDigit(ctx.pbx, far, digit, played);
 };
 
 /**

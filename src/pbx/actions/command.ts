@@ -34,6 +34,10 @@ export function coreShowChannels(pbx: Pbx): string[] {
  */
 export const command: ActionHandler = async (ctx) => {
   const cmd = (ctx.message.get('Command') ?? '').trim().replace(/\s+/g, ' ');
+  if (!cmd) {
+    ctx.reply('Error', message('No command provided'));
+    return;
+  }
   const out = (lines: string[], ok = true) =>
     ctx.reply(ok ? 'Success' : 'Error', [
       ...message('Command output follows'),

@@ -4,6 +4,7 @@ import { setCallerIds } from '../channels/LocalChannel.js';
 import { runApp, runPbx } from '../dialplan/runPbx.js';
 import type { Fields } from '../events/types.js';
 import type { Pbx } from '../Pbx.js';
+import { type OriginateRequest, parseOriginate } from './originateRequest.js';
 import { type ActionHandler, isTrue, message } from './types.js';
 
 /** OriginateResponse Reason codes (Asterisk's AST_CONTROL_* numbers). */
@@ -24,31 +25,10 @@ export const OriginateReason = {
 const PRIVILEGED_APP = /agi|dbdeltree|exec|externalivr|mixmonitor|originate|reload|system/i;
 const PRIVILEGED_DATA = /CURL|DB|EVAL|FILE|ODBC|REALTIME|SHELL/;
 
-/** What to run on `;1` once the call is answered. */
-export type OriginateTarget =
-  | { readonly app: string; readonly data: string }
-  | { readonly context: string; readonly exten: string; readonly priority: number };
-
-/** A parsed Originate request. */
-export interface OriginateRequest {
-  readonly channel: string;
-  readonly target: OriginateTarget;
-  readonly callerId: { num: string; name: string } | undefined;
-  readonly variables: ReadonlyArray<[string, string]>;
-  readonly timeoutMs: number;
-}
-
 /** How an Originate ended. */
 export interface OriginateResult {
   readonly reason: number;
   readonly channel: Channel | undefined;
-}
-
-/** `"Name" <num>`, `Name <num>`, `<num>` or `num`. */
-export function parseCallerId(text: string): { num: string; name: string } {
-  const m = /^\s*(?:"([^"]*)"|([^<]*?))\s*<([^>]*)>\s*$/.exec(text);
-  if (m) return { name: (m[1] ?? m[2] ?? '').trim() || '<unknown>', num: m[3]! };
-  return { num: text.trim(), name: '<unknown>' };
 }
 
 /**
@@ -126,46 +106,11 @@ export function placeCall(pbx: Pbx, req: OriginateRequest): Promise<OriginateRes
 const CAUSE_NO_ANSWER = 19;
 
 function runFrom(pbx: Pbx, ch: Channel, t: { context: string; exten: string; priority: number }) {
-  ch.context = t.context;
-  ch.exten = t.exten;
-  ch.priority = t.priority;
+  // An empty context or extension, or priority 0, leaves the channel's own (pbx_outgoing_exec).
+  if (t.context) ch.context = t.context;
+  if (t.exten) ch.exten = t.exten;
+  if (t.priority > 0) ch.priority = t.priority;
   return runPbx(pbx, ch);
-}
-
-/** Reads an Originate action into a request; a string is the error message to answer with. */
-export function parseOriginate(
-  get: (k: string) => string | undefined,
-  all: (k: string) => string[],
-) {
-  const channel = get('Channel');
-  if (!channel) return 'Channel not specified';
-  const app = get('Application');
-  const exten = get('Exten');
-  let target: OriginateTarget;
-  if (app) target = { app, data: get('Data') ?? '' };
-  else if (exten) {
-    const priority = Number.parseInt(get('Priority') ?? '1', 10);
-    if (!Number.isFinite(priority)) return 'Invalid priority';
-    target = { context: get('Context') ?? 'default', exten, priority };
-  } else return 'Exten not specified';
-  // Asterisk prepends each name=value to its list, so the channel gets them last first.
-  const variables: [string, string][] = [];
-  for (const line of all('Variable')) {
-    for (const part of line.trimStart().split(',')) {
-      const eq = part.indexOf('=');
-      if (eq > 0) variables.unshift([part.slice(0, eq), part.slice(eq + 1)]);
-    }
-  }
-  const cid = get('CallerID');
-  const timeout = Number.parseInt(get('Timeout') ?? '', 10);
-  const req: OriginateRequest = {
-    channel,
-    target,
-    callerId: cid ? parseCallerId(cid) : undefined,
-    variables,
-    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : 30000,
-  };
-  return req;
 }
 
 /**
@@ -176,6 +121,7 @@ export function parseOriginate(
 export const originate: ActionHandler = async (ctx) => {
   const { pbx, message: m, session } = ctx;
   const req = parseOriginate(
+    pbx,
     (k) => m.get(k),
     (k) => m.getAll(k),
   );
@@ -192,6 +138,10 @@ export const originate: ActionHandler = async (ctx) => {
     return;
   }
   if (!isTrue(m.get('Async'))) {
+    if (!('app' in req.target) && req.target.priority === 0) {
+      ctx.reply('Error', message("Originate with 'Exten' requires 'Context' and 'Priority'"));
+      return;
+    }
     const r = await placeCall(pbx, req);
     if (r.reason === OriginateReason.Answered)
       ctx.reply('Success', message('Originate successfully queued'));

@@ -30,6 +30,31 @@ describe('AMI server', () => {
     expect(first).toBe('Asterisk Call Manager/11.0.0\r\n');
   });
 
+  it("should hold a session's events while its action runs, as Asterisk's session thread does", async () => {
+    const { port } = await start();
+    const caller = await login(port);
+    const watcher = await login(port);
+    caller.send([
+      ['Action', 'Originate'],
+      ['ActionID', 'sync'],
+      ['Channel', 'Local/401@default'],
+      ['Application', 'Wait'],
+      ['Data', '1'],
+    ]);
+    const answer = await caller.next((m) => m.get('ActionID') === 'sync');
+    expect(answer.get('Response')).toBe('Success');
+    // The originating session sees the call's events only after its answer; another sees them
+    // as they happen.
+    const answerAt = caller.messages.indexOf(answer);
+    const newchannel = (list: typeof caller.messages) =>
+      list.findIndex((m) => m.name === 'Newchannel' && m.get('Channel')?.startsWith('Local/401@'));
+    expect(newchannel(caller.messages)).toBeGreaterThan(answerAt);
+    await watcher.next((m) => m.name === 'Newchannel');
+    expect(newchannel(watcher.messages)).toBeGreaterThanOrEqual(0);
+    caller.close();
+    watcher.close();
+  });
+
   it('should refuse actions before login with Permission denied', async () => {
     const { port } = await start();
     const c = await connect(port);

@@ -5,6 +5,9 @@ import { formatMessage } from '../../protocol/serialize.js';
 import type { ManagerUser } from '../config/managerConf.js';
 import type { Fields, PbxEvent } from '../events/types.js';
 
+/** Events held while an action runs, at most (a synchronous Originate can take 30 s). */
+const MAX_HELD_EVENTS = 10_000;
+
 /** Largest action the server accepts; bigger ones are dropped (Asterisk caps a request too). */
 const MAX_ACTION_BYTES = 64 * 1024;
 
@@ -29,6 +32,12 @@ export class AmiSession {
   private readonly parser: AmiParser;
   /** Actions are handled one after the other, as Asterisk's session thread does. */
   private chain: Promise<void> = Promise.resolve();
+  /**
+   * Events that came while this session's action ran: Asterisk's session thread writes a
+   * session's events only between actions, so they follow the action's response (a synchronous
+   * Originate answers before the events of its call). Bounded by MAX_HELD_EVENTS.
+   */
+  private held: PbxEvent[] | undefined;
 
   constructor(
     readonly socket: Socket,
@@ -41,9 +50,7 @@ export class AmiSession {
     this.parser = new AmiParser(
       {
         message: (m) => {
-          this.chain = this.chain
-            .then(() => (this.closed ? undefined : onAction(this, m)))
-            .catch(() => {});
+          this.chain = this.chain.then(() => this.run(m, onAction)).catch(() => {});
         },
         // Garbage and oversize input are dropped; the session carries on, as Asterisk does.
         error: () => {},
@@ -81,7 +88,40 @@ export class AmiSession {
 
   sendEvent(e: PbxEvent): void {
     if (!this.wants(e.cls)) return;
+    if (this.held) {
+      // Past the bound the held events go out at once, early rather than lost.
+      if (this.held.length < MAX_HELD_EVENTS) {
+        this.held.push(e);
+        return;
+      }
+      this.releaseHeld();
+    }
+    this.writeEvent(e);
+  }
+
+  private writeEvent(e: PbxEvent): void {
     this.send([['Event', e.name], ['Privilege', `${e.cls},all`], ...e.fields]);
+  }
+
+  /** Runs one action, holding the session's events until it is over. */
+  private async run(
+    m: AmiMessage,
+    onAction: (session: AmiSession, message: AmiMessage) => Promise<void> | void,
+  ): Promise<void> {
+    if (this.closed) return;
+    this.held = [];
+    try {
+      await onAction(this, m);
+    } finally {
+      this.releaseHeld();
+      this.held = undefined;
+    }
+  }
+
+  private releaseHeld(): void {
+    const held = this.held ?? [];
+    this.held = held.length > 0 ? [] : this.held;
+    for (const e of held) this.writeEvent(e);
   }
 
   /** Flushes what was written, then closes. */

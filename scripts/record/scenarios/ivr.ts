@@ -24,7 +24,11 @@ export const scenario: Scenario = {
         await sleep(150);
       }
     };
-    /** Queues a command, waits until Asterisk starts it and `ms` more, keys digits, waits for it. */
+    /**
+     * Queues a command, waits until Asterisk starts it and `ms` more, keys digits, waits for it.
+     * The keys come well inside the command: a key that reaches the channel between two AGI
+     * commands is lost, and a replay may run a little early or late.
+     */
     const keyedDuring = async (command: string, id: string, ms: number, digits: string) => {
       const from = ami.seen;
       const done = ami.agi(ivr, command, id);
@@ -33,9 +37,9 @@ export const scenario: Scenario = {
       await keys(digits);
       return done;
     };
-    await keyedDuring('GET DATA agent-pass 5000 16', 'ivr-passcode-1', 1000, '999#');
+    await keyedDuring('GET DATA agent-pass 5000 16', 'ivr-passcode-1', 2500, '999#');
     await ami.agi(ivr, 'STREAM FILE vm-incorrect ""', 'ivr-incorrect');
-    await keyedDuring('GET DATA agent-pass 5000 16', 'ivr-passcode-2', 1500, '12345#');
+    await keyedDuring('GET DATA agent-pass 5000 16', 'ivr-passcode-2', 2500, '12345#');
     // The menu as menuMachine offers it: its prompts, then a wait for the key (pressed well
     // inside it, so that a replay a little late still lands there).
     await ami.agi(ivr, 'STREAM FILE vm-press "12"', 'ivr-menu-1');

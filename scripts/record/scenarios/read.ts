@@ -25,8 +25,10 @@ export const scenario: Scenario = {
     };
     let from = ami.seen;
     const pin = ami.agi(agi, 'EXEC Read PIN,beep,4', 'read-pin');
+    // Well inside the command (a key between two AGI commands is lost): after the beep, in the
+    // 10 s wait for the first key.
     await ami.event('AGIExecStart', (m) => m.get('Channel') === agi, 15_000, from);
-    await sleep(200);
+    await sleep(1000);
     await keys('2468');
     await pin;
     await ami.agi(agi, 'GET VARIABLE PIN', 'read-pin-value');
@@ -34,7 +36,7 @@ export const scenario: Scenario = {
     from = ami.seen;
     const short = ami.agi(agi, 'EXEC Read CODE,,4,,1,2', 'read-code');
     await ami.event('AGIExecStart', (m) => m.get('Channel') === agi, 15_000, from);
-    await sleep(300);
+    await sleep(700);
     await keys('13');
     await short;
     await ami.agi(agi, 'GET VARIABLE CODE', 'read-code-value');

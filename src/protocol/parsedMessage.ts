@@ -48,30 +48,14 @@ export class ParsedMessage implements AmiMessage {
   }
 
   get(key: string): string | undefined {
-    const { text, lines } = this;
-    const length = key.length;
-    const last = lines.length - 1;
-    for (let i = 0; i < last; i += 2) {
-      const start = lines[i]!;
-      const colon = lines[i + 1]!;
-      if (colon - start === length && keyMatches(text, start, key)) {
-        return valueAt(text, colon + 1, lines[i + 2]! - 1);
-      }
-    }
-    return undefined;
+    const line = this.lineOf(key, 0);
+    return line === -1 ? undefined : this.valueOf(line);
   }
 
   getAll(key: string): string[] {
     const values: string[] = [];
-    const { text, lines } = this;
-    const length = key.length;
-    const last = lines.length - 1;
-    for (let i = 0; i < last; i += 2) {
-      const start = lines[i]!;
-      const colon = lines[i + 1]!;
-      if (colon - start === length && keyMatches(text, start, key)) {
-        values.push(valueAt(text, colon + 1, lines[i + 2]! - 1));
-      }
+    for (let line = this.lineOf(key, 0); line !== -1; line = this.lineOf(key, line + 2)) {
+      values.push(this.valueOf(line));
     }
     return values;
   }
@@ -95,6 +79,24 @@ export class ParsedMessage implements AmiMessage {
     }
     this.cachedFields = fields;
     return fields;
+  }
+
+  /** The index entry of the first line from entry `from` whose key is `key`, or -1. */
+  private lineOf(key: string, from: number): number {
+    const { text, lines } = this;
+    const length = key.length;
+    const last = lines.length - 1;
+    for (let i = from; i < last; i += 2) {
+      const start = lines[i]!;
+      if (lines[i + 1]! - start === length && keyMatches(text, start, key)) return i;
+    }
+    return -1;
+  }
+
+  /** The value on the line at index entry `i`. */
+  private valueOf(i: number): string {
+    const lines = this.lines;
+    return valueAt(this.text, lines[i + 1]! + 1, lines[i + 2]! - 1);
   }
 
   /** The message as it would be written on the wire (CRLF lines, no trailing blank line). */

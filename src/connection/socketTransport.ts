@@ -2,8 +2,12 @@ import type { Socket } from 'node:net';
 import { AmiConnectionClosedError } from './errors.js';
 import type { Transport, TransportConnectOptions } from './transport.js';
 
-/** Chunks buffered before the socket is paused (the reader normally keeps the queue empty). */
-const HIGH_WATER_CHUNKS = 64;
+/**
+ * Bytes read from the socket and not yet taken by the reader, past which the socket is paused: TCP
+ * flow control then makes the peer wait. The reader (the parser, routing each event as it is
+ * parsed) normally keeps this at zero; it only fills when events come faster than they are routed.
+ */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /**
  * A {@link Transport} over a connected `net.Socket` (a `tls.TLSSocket` is one too).
@@ -15,6 +19,7 @@ const HIGH_WATER_CHUNKS = 64;
 export class SocketTransport implements Transport {
   private readonly socket: Socket;
   private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
   private waiter: ((result: IteratorResult<Buffer>) => void) | undefined;
   private ended = false;
   private closing = false;
@@ -46,6 +51,16 @@ export class SocketTransport implements Transport {
     return this.error;
   }
 
+  /** Bytes read from the socket that the reader has not taken yet (at most about 1 MiB). */
+  get bufferedBytes(): number {
+    return this.queuedBytes;
+  }
+
+  /** Whether reading is paused because the reader is behind. */
+  get isPaused(): boolean {
+    return this.socket.isPaused();
+  }
+
   send(data: string | Uint8Array): void {
     if (this.isClosed || !this.socket.writable) return;
     this.socket.write(data);
@@ -63,7 +78,8 @@ export class SocketTransport implements Transport {
       next: () => {
         const chunk = this.queue.shift();
         if (chunk) {
-          if (this.queue.length < HIGH_WATER_CHUNKS / 2 && this.socket.isPaused()) {
+          this.queuedBytes -= chunk.length;
+          if (this.queuedBytes < MAX_BUFFERED_BYTES / 2 && this.socket.isPaused()) {
             this.socket.resume();
           }
           return Promise.resolve({ value: chunk, done: false });
@@ -88,7 +104,8 @@ export class SocketTransport implements Transport {
       return;
     }
     this.queue.push(chunk);
-    if (this.queue.length >= HIGH_WATER_CHUNKS) this.socket.pause();
+    this.queuedBytes += chunk.length;
+    if (this.queuedBytes >= MAX_BUFFERED_BYTES) this.socket.pause();
   }
 
   private wake(): void {

@@ -48,6 +48,7 @@ export {
   AmiConnectionClosedError,
   AmiListTooLongError,
   AmiTimeoutError,
+  AmiTooManyActionsError,
 } from './connection/errors.js';
 export {
   type InspectorHandle,

@@ -14,7 +14,7 @@ import type {
 import { createConnectionHost } from './connectionHost.js';
 import type { AmiConnectionOptions } from './connectionOptions.js';
 import { createEmitter, type Emitter } from './emitter.js';
-import { AmiConnectionClosedError, AmiTimeoutError } from './errors.js';
+import { AmiConnectionClosedError, AmiTimeoutError, AmiTooManyActionsError } from './errors.js';
 import {
   type ConnectionLifecycleRef,
   connectionLifecycleMachine,
@@ -60,6 +60,7 @@ export class AmiConnection implements AmiClient {
   readonly lifecycle: ConnectionLifecycleRef;
 
   private readonly options: AmiConnectionOptions;
+  private readonly maxActionsInFlight: number;
   private readonly actionTimeoutMs: number;
   private readonly sender: ActionSender;
   private readonly logger: Logger;
@@ -72,6 +73,7 @@ export class AmiConnection implements AmiClient {
   constructor(options: AmiConnectionOptions) {
     this.options = options;
     this.actionTimeoutMs = options.actionTimeoutMs ?? 10_000;
+    this.maxActionsInFlight = options.maxActionsInFlight ?? 10_000;
     this.logger = (options.logger ?? getDefaultLogger()).child({
       component: 'ami',
       server: `${options.host}:${options.port}`,
@@ -235,6 +237,12 @@ export class AmiConnection implements AmiClient {
       if (this.sender.offline.isFull) {
         return refuse(`${name}: too many actions already wait for the connection`);
       }
+    }
+    if (live && this.sender.tracker.size >= this.maxActionsInFlight) {
+      const error = new AmiTooManyActionsError(
+        `${name}: ${this.sender.tracker.size} actions already wait for an answer (maxActionsInFlight)`,
+      );
+      return Promise.reject(withCallerStack(error, origin));
     }
     let created: ReturnType<ActionSender['create']>;
     try {

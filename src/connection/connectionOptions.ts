@@ -33,6 +33,12 @@ export interface AmiConnectionOptions {
   whileDisconnected?: 'wait' | 'reject';
   /** Most actions that may wait for the connection at once. Default 1,000. */
   maxWaitingActions?: number;
+  /**
+   * Most actions sent and not yet answered at once (a slow PBX makes them pile up); past it an
+   * action is refused at once with `AmiTooManyActionsError`, unsent. Keepalive pings and login do
+   * not count. Default 10,000.
+   */
+  maxActionsInFlight?: number;
   /** The `Events` field of `Login`: `on`, `off`, or a class mask (`call,agent`). Default: not sent. */
   events?: 'on' | 'off' | string;
   /** Most item events a `listAction` collects before rejecting. Default 50,000. */

@@ -34,6 +34,14 @@ export class AmiAuthenticationError extends AmiError {
   override name = 'AmiAuthenticationError';
 }
 
+/**
+ * `maxActionsInFlight` actions already wait for their answer (the PBX answers slower than they are
+ * sent): this one was refused without being sent. Safe to retry later.
+ */
+export class AmiTooManyActionsError extends AmiError {
+  override name = 'AmiTooManyActionsError';
+}
+
 /** A list action produced more items than the configured cap; the partial list is dropped. */
 export class AmiListTooLongError extends AmiError {
   override name = 'AmiListTooLongError';

@@ -37,6 +37,7 @@ export {
   AmiConnectionClosedError,
   AmiListTooLongError,
   AmiTimeoutError,
+  AmiTooManyActionsError,
   AmiUrlError,
 } from './errors.js';
 export {

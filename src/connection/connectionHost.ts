@@ -1,3 +1,4 @@
+import { AmiProtocolError } from '../protocol/errors.js';
 import type { ActionSender } from './actionSender.js';
 import type { AmiConnectionEvents } from './client.js';
 import type { AmiConnectionOptions } from './connectionOptions.js';
@@ -133,6 +134,21 @@ function sessionHandlers(deps: ConnectionHostDeps): SessionHandlers {
     publish: (message) => {
       if (message.kind === 'event') {
         emit('event', message);
+        return;
+      }
+      if (message.kind === 'unknown') {
+        // Neither Event nor Response: not AMI. Reported like the framing errors, with its text.
+        const error = new AmiProtocolError(
+          'A message with neither Event nor Response was dropped',
+          'unknown-kind',
+          message
+            .fields()
+            .map(([key, value]) => `${key}: ${value}`)
+            .join('\n')
+            .slice(0, 200),
+        );
+        logger.warn({ err: error, code: error.code, excerpt: error.excerpt }, error.message);
+        emit('protocolError', error);
         return;
       }
       logger.debug(

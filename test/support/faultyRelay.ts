@@ -24,6 +24,12 @@ export interface FaultyRelay {
   readonly open: number;
   /** Destroys every relayed connection, both sides, now (in this tick). */
   cut(): void;
+  /**
+   * Writes `bytes` to every client as if the server had sent them, between two of the server's
+   * messages: at once if the last chunk relayed ended a message, else right after the next chunk
+   * that does. Not delayed or held back.
+   */
+  inject(bytes: Buffer): void;
   /** How the server's bytes travel from now on (a held stream resumes on `pass` or `delay`). */
   downstream(mode: Downstream): void;
   close(): Promise<void>;
@@ -32,6 +38,24 @@ export interface FaultyRelay {
 interface Pair {
   readonly client: Socket;
   readonly server: Socket;
+  /** Whether the last chunk written to the client ended a message (a blank line). */
+  atBoundary: boolean;
+  /** Injected bytes waiting for the end of a message. */
+  readonly injections: Buffer[];
+}
+
+function endsMessage(chunk: Buffer): boolean {
+  const tail = chunk.subarray(-4).toString('latin1');
+  return tail.endsWith('\r\n\r\n') || tail.endsWith('\n\n');
+}
+
+/** Writes a server chunk to the client, then any injection that waited for a message's end. */
+function deliver(pair: Pair, chunk: Buffer): void {
+  if (pair.client.destroyed) return;
+  pair.client.write(chunk);
+  pair.atBoundary = endsMessage(chunk);
+  if (!pair.atBoundary) return;
+  for (const bytes of pair.injections.splice(0)) pair.client.write(bytes);
 }
 
 /** Starts a relay to the host and port of `target` (an `ami://user:secret@host:port` URL). */
@@ -44,19 +68,19 @@ export async function startFaultyRelay(target: string): Promise<FaultyRelay> {
 
   const forward = (pair: Pair, chunk: Buffer): void => {
     if (mode.mode !== 'delay') {
-      pair.client.write(chunk);
+      deliver(pair, chunk);
       return;
     }
     const timer = setTimeout(() => {
       timers.delete(timer);
-      if (!pair.client.destroyed) pair.client.write(chunk);
+      deliver(pair, chunk);
     }, mode.delayMs);
     timers.add(timer);
   };
   const relay = (client: Socket): void => {
     accepted += 1;
     const server = connect(Number(upstream.port), upstream.hostname);
-    const pair: Pair = { client, server };
+    const pair: Pair = { client, server, atBoundary: false, injections: [] };
     pairs.add(pair);
     const end = (): void => {
       pairs.delete(pair);
@@ -93,6 +117,12 @@ export async function startFaultyRelay(target: string): Promise<FaultyRelay> {
       return pairs.size;
     },
     cut,
+    inject(bytes) {
+      for (const pair of pairs) {
+        if (pair.atBoundary) pair.client.write(bytes);
+        else pair.injections.push(bytes);
+      }
+    },
     downstream(next) {
       mode = next;
       for (const { server } of pairs) {

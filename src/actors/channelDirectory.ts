@@ -13,6 +13,9 @@ interface Entry<Ref> {
 /** How many channels may have an `OriginateResponse` waiting for their `Newchannel`. */
 const MAX_EARLY = 256;
 
+/** Messages held for one such channel (one is the norm; more are repeats, dropped). */
+export const MAX_EARLY_PER_CHANNEL = 8;
+
 /**
  * The supervisor's bookkeeping: which channel actors exist (by Uniqueid, and by name for events
  * without one), which have hung up and linger, the bridges, and the few messages that arrived
@@ -121,11 +124,14 @@ export class ChannelDirectory<Ref = unknown> implements ChannelIndex {
     return live;
   }
 
-  /** Keep a message for a channel that has no actor yet (bounded: the oldest is dropped). */
+  /**
+   * Keep a message for a channel that has no actor yet. Bounded: past `MAX_EARLY` channels the
+   * oldest channel's are dropped, past `MAX_EARLY_PER_CHANNEL` messages a channel's newest are.
+   */
   holdEarly(uniqueid: string, message: AmiMessage): void {
     const held = this.early.get(uniqueid);
     if (held) {
-      held.push(message);
+      if (held.length < MAX_EARLY_PER_CHANNEL) held.push(message);
       return;
     }
     if (this.early.size >= MAX_EARLY) {

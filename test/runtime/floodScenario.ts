@@ -75,7 +75,9 @@ export async function floodRuntime(copies: number): Promise<FloodReport> {
     secret: 'secret',
     logger: silentLogger,
     keepaliveIntervalMs: 50,
-    keepaliveTimeoutMs: 5000,
+    // A ping's answer waits behind what fills the socket buffers (several MB on loopback), read at
+    // the pace of routing: seconds on a loaded machine.
+    keepaliveTimeoutMs: 30_000,
     reconnect: false,
     transport: async (options) => {
       const transport = (await connectTcp(options)) as SocketTransport;

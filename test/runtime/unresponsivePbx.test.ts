@@ -34,8 +34,8 @@ describe('a PBX that stops answering', () => {
   it('should be declared dead by the keepalive, hold at most maxWaitingActions, and recover every call', async () => {
     rig = await startRelayedRig({
       keepaliveIntervalMs: 100,
-      keepaliveTimeoutMs: 300,
-      connectTimeoutMs: 300,
+      keepaliveTimeoutMs: 1000,
+      connectTimeoutMs: 1000,
       reconnect: { initialDelayMs: 20, maxDelayMs: 100 },
       maxWaitingActions: 5,
     });
@@ -70,7 +70,7 @@ describe('a PBX that stops answering', () => {
     current.relay.downstream({ mode: 'pass' });
     const report = await resynced;
     expect({
-      // Due after one interval and one timeout (400 ms); generous for a loaded machine.
+      // Due after one interval and one timeout (1.1 s); generous for a loaded machine.
       detectedWithinBound: detectedAfterMs < 10_000,
       refused,
       heldWhileSilent,
@@ -105,14 +105,14 @@ describe('a PBX that answers slowly', () => {
   it('should keep the connection while answers come within keepaliveTimeoutMs, and count a slower PBX as dead', async () => {
     rig = await startRelayedRig({
       keepaliveIntervalMs: 100,
-      keepaliveTimeoutMs: 1000,
-      connectTimeoutMs: 5000,
+      keepaliveTimeoutMs: 3000,
+      connectTimeoutMs: 10_000,
     });
     const current = rig;
     const calls = await originateAgiCalls(current, 3);
     const actors = actorsByName(current);
     const states = connectionStates(current);
-    // Every byte from the PBX comes 200 ms late: slow, but within the keepalive's 1 s.
+    // Every byte from the PBX comes 200 ms late: slow, but well within the keepalive's 3 s.
     current.relay.downstream({ mode: 'delay', delayMs: 200 });
     const started = Date.now();
     for (let round = 0; round < 5; round++) {
@@ -133,7 +133,7 @@ describe('a PBX that answers slowly', () => {
     expect(states).toEqual([]);
 
     // Slower than the keepalive allows: the PBX counts as dead and the runtime reconnects.
-    current.relay.downstream({ mode: 'delay', delayMs: 1500 });
+    current.relay.downstream({ mode: 'delay', delayMs: 4000 });
     await nextEvent(current.runtime, 'connection', ({ state }) => state === 'reconnecting');
     const resynced = nextEvent(current.runtime, 'resync');
     current.relay.downstream({ mode: 'pass' });

@@ -1,7 +1,11 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createActor, waitFor } from 'xstate';
-import { supervisorMachine } from '../src/actors/supervisorMachine.js';
+import {
+  type SupervisorNotice,
+  supervisorHoldings,
+  supervisorMachine,
+} from '../src/actors/supervisorMachine.js';
 import { createMessage } from '../src/protocol/serialize.js';
 import { FakeAmiClient } from '../test/actors/fakeAmiClient.js';
 import { floorMachine, measureRoutingBreakdown } from './routingBreakdown.js';
@@ -17,15 +21,15 @@ function collect(): () => void {
   };
 }
 
-async function liveSupervisor(lingerMs: number) {
+async function liveSupervisor(lingerMs: number, notify?: (notice: SupervisorNotice) => void) {
   const client = new FakeAmiClient();
   const supervisor = createActor(supervisorMachine, {
-    input: { client, lingerMs },
+    input: { client, lingerMs, ...(notify ? { notify } : {}) },
     systemId: 'ami',
   });
   supervisor.start();
   client.connect();
-  await waitFor(supervisor, (s) => s.matches({ connected: 'live' }));
+  await waitFor(supervisor, (s) => s.matches({ session: 'live' }));
   return { client, supervisor };
 }
 
@@ -37,11 +41,11 @@ async function measureThroughput(calls: number, concurrent: number) {
   warm.client.emit(...generateCallStream({ calls: 200, concurrent: 100 }));
   warm.supervisor.stop();
 
-  const { client, supervisor } = await liveSupervisor(60_000);
   let peak = 0;
-  supervisor.on('channel', () => {
-    const live = supervisor.getSnapshot().context.router.directory.sizes.channels;
-    if (live > peak) peak = live;
+  let live = 0;
+  const { client, supervisor } = await liveSupervisor(60_000, (notice) => {
+    if (notice.type === 'channel') peak = Math.max(peak, ++live);
+    else if (notice.type === 'hangup') live--;
   });
   const started = process.hrtime.bigint();
   for (const message of messages) client.bus.emit('event', message);
@@ -106,7 +110,8 @@ async function measureMemory(count: number) {
   }
   gc();
   const after = process.memoryUsage().heapUsed;
-  const live = supervisor.getSnapshot().context.router.directory.liveUniqueids().length;
+  const holdings = supervisorHoldings(supervisor);
+  const live = holdings.channels - holdings.lingering;
   supervisor.stop();
   return { live, bytesPerActor: (after - before) / count };
 }

@@ -1,8 +1,7 @@
 import { type AnyStateMachine, assign, createActor, setup } from 'xstate';
-import { ChannelDirectory } from '../src/actors/channelDirectory.js';
-import { dispatch } from '../src/actors/dispatch.js';
+import { ChannelRouter } from '../src/actors/channelRouter.js';
+import { absorbEvent } from '../src/machines/channel/absorbEvent.js';
 import {
-  absorbEvent,
   type ChannelContext,
   type ChannelInput,
   initialChannelContext,
@@ -67,24 +66,21 @@ export function measureRoutingBreakdown(
   messages: readonly AmiMessage[],
   machine: AnyStateMachine = channelMachine,
 ): RoutingBreakdown {
-  const inert = { send: (_event: ChannelEvent) => {} };
   const plan: Plan = [];
-  const directory = new ChannelDirectory<typeof inert>();
+  // The router's own work, look-ups and deliveries included; only the actors behind it do nothing.
+  const router = new ChannelRouter({
+    create: (uniqueid, input) => {
+      plan.push({ uniqueid, input });
+      return {
+        start: () => {},
+        send: (event: ChannelEvent) => plan.push({ uniqueid, event }),
+      };
+    },
+    created: () => {},
+    bridge: () => {},
+  });
   const started = process.hrtime.bigint();
-  for (const message of messages) {
-    dispatch(directory, message, {
-      spawn: (uniqueid, input) => {
-        directory.add(uniqueid, input.name, inert);
-        plan.push({ uniqueid, input });
-      },
-      deliver: (uniqueid, event) => {
-        // The router's own delivery, look-up included; only the actor behind it does nothing.
-        directory.get(uniqueid)?.send(event);
-        plan.push({ uniqueid, event });
-      },
-      bridge: () => {},
-    });
-  }
+  for (const message of messages) router.route(message);
   const routingSeconds = seconds(started);
 
   const actors = new Map<string, ReturnType<typeof createActor<AnyStateMachine>>>();

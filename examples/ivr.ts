@@ -2,7 +2,7 @@
  * ivr: the seed's IVR on extension 500 (`AGI(agi:async)`): the caller is asked for a passcode
  * (12345, then `#`), then offered a menu where 1 connects to the agent and 2 hangs up. The call
  * logic is `ivrMachine`, whose passcode and menu are child machines; each step of the IVR actor
- * (`runtime.flow(uniqueid)`) is printed as it happens.
+ * (announced by the runtime's `flow` event) is printed as it happens.
  *
  * On the embedded PBX (default) the simulated phone alice calls 500, types 12345# after the prompt,
  * presses 1 during the menu, talks to the agent for two seconds, and the agent hangs up. With
@@ -47,22 +47,20 @@ export function serveIvr(runtime: Runtime, onStep: (step: IvrStep) => void): () 
     report();
     flow.subscribe({ next: report, error: () => {} });
   };
-  const onState = ({ uniqueid, name }: { uniqueid: string; name: string }): void => {
+  // Every call-logic actor the runtime starts is announced: follow ours.
+  const onFlow = ({ uniqueid, ref }: { uniqueid: string; ref: AnyActorRef }): void => {
     if (followed.has(uniqueid)) return;
-    // The runtime starts a call's flow right after announcing the state change that matched.
-    queueMicrotask(() => {
-      const flow = runtime.flow(uniqueid);
-      if (flow && !followed.has(uniqueid)) follow(uniqueid, name, flow);
-    });
+    const channel = runtime.channels.get(uniqueid)?.getSnapshot().context.name ?? uniqueid;
+    follow(uniqueid, channel, ref);
   };
   const onRemoved = ({ uniqueid }: { uniqueid: string }): void => {
     followed.delete(uniqueid);
   };
-  runtime.bus.on('channelState', onState);
+  runtime.bus.on('flow', onFlow);
   runtime.bus.on('removed', onRemoved);
   return () => {
     stopHandling();
-    runtime.bus.off('channelState', onState);
+    runtime.bus.off('flow', onFlow);
     runtime.bus.off('removed', onRemoved);
   };
 }

@@ -14,7 +14,7 @@
  * await runtime.ready();
  */
 
-export type { BridgeChange } from './actors/dispatch.js';
+export type { BridgeChange } from './actors/channelRouter.js';
 export type { ResyncReport } from './actors/resync.js';
 export {
   AgiChannel,
@@ -24,7 +24,13 @@ export {
 } from './calls/AgiChannel.js';
 export type { AgiSendOptions, AgiSessionEnd, AgiTransport } from './calls/agiTransport.js';
 export { Call } from './calls/Call.js';
-export type { CallHandler, CallLogic, CallMatch } from './calls/callHandlers.js';
+export type {
+  CallFunction,
+  CallHandler,
+  CallLogic,
+  CallMatch,
+  HandleOptions,
+} from './calls/callHandlers.js';
 export {
   type CollectDigitsInput,
   type CollectDigitsOutput,
@@ -69,10 +75,10 @@ export {
   type PartyId,
 } from './machines/channel/channelContext.js';
 export {
-  type AmiSendRequest,
   type ChannelAmiEvent,
-  type ChannelCommandEvent,
+  type ChannelEmitted,
   type ChannelEvent,
+  type ChannelLogicEvent,
   type ChannelLostEvent,
   type ChannelSyncEvent,
   toChannelEvent,
@@ -131,16 +137,11 @@ export {
   AmiError,
   AmiProtocolError,
 } from './protocol/errors.js';
-export {
-  type ChannelLookup,
-  createRuntime,
-  type Runtime,
-  type RuntimeOptions,
-  type RuntimeStats,
-} from './runtime/createRuntime.js';
+export { createRuntime } from './runtime/createRuntime.js';
 export {
   type DtmfInjectionServer,
   type DtmfInjectionServerOptions,
   startDtmfInjectionServer,
 } from './runtime/dtmfInjectionServer.js';
-export type { RuntimeEvents } from './runtime/runtimeEvents.js';
+export type { ChannelLookup, Runtime, RuntimeOptions, RuntimeStats } from './runtime/runtime.js';
+export type { ConnectionState, RuntimeEvents } from './runtime/runtimeEvents.js';

@@ -127,7 +127,24 @@ export const agentPoolMachine = setup({
     events: {} as AgentPoolEvent,
     emitted: {} as AgentPoolEmitted,
   },
+  guards: {
+    /** The caller neither waits nor holds an agent already: a repeated request is ignored. */
+    isNewCaller: ({ context, event }) =>
+      event.type === 'agent.request' &&
+      !context.waiting.some((w) => w.id === event.id) &&
+      !Object.values(context.holders).includes(event.id),
+  },
   actions: {
+    /** Puts the caller at the end of the line. */
+    enqueueCaller: assign({
+      waiting: ({ context, event }) =>
+        event.type === 'agent.request'
+          ? [
+              ...context.waiting,
+              { id: event.id, replyTo: event.replyTo, exclude: event.exclude ?? [] },
+            ]
+          : context.waiting,
+    }),
     /** Hands free agents to waiters, in order, and tells each one. */
     serve: enqueueActions(({ context, enqueue }) => {
       const { context: next, grants } = matchWaiters(context);
@@ -137,6 +154,32 @@ export const agentPoolMachine = setup({
         enqueue.sendTo(waiter.replyTo, { type: 'agent.assigned', agent } as AgentAssignedEvent);
         enqueue.emit({ type: 'assigned', id: waiter.id, agent });
       }
+    }),
+    /** A caller still in line after `serve` is told its place. */
+    tellPosition: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'agent.request') return;
+      const position = context.waiting.findIndex((w) => w.id === event.id);
+      if (position === -1) return;
+      enqueue.sendTo(event.replyTo, { type: 'agent.queued', position } as AgentQueuedEvent);
+      enqueue.emit({ type: 'queued', id: event.id, position });
+    }),
+    /** The caller gives back the agent it names. */
+    releaseAgent: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'agent.release') return;
+      const { context: next, released } = releaseHeldBy(context, event.id, event.agent);
+      if (released.length === 0) return;
+      enqueue.assign(next);
+      enqueue.emit({ type: 'released', id: event.id, agent: event.agent });
+    }),
+    /** The caller is gone: every agent it holds goes back, and it leaves the line. */
+    removeCaller: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'agent.leave') return;
+      const { context: released, released: agents } = releaseHeldBy(context, event.id);
+      enqueue.assign({
+        ...released,
+        waiting: released.waiting.filter((w) => w.id !== event.id),
+      });
+      for (const agent of agents) enqueue.emit({ type: 'released', id: event.id, agent });
     }),
   },
 }).createMachine({
@@ -148,50 +191,9 @@ export const agentPoolMachine = setup({
     waiting: [],
   }),
   on: {
-    'agent.request': {
-      guard: ({ context, event }) =>
-        !context.waiting.some((w) => w.id === event.id) &&
-        !Object.values(context.holders).includes(event.id),
-      actions: [
-        assign({
-          waiting: ({ context, event }) => [
-            ...context.waiting,
-            { id: event.id, replyTo: event.replyTo, exclude: event.exclude ?? [] },
-          ],
-        }),
-        'serve',
-        enqueueActions(({ context, event, enqueue }) => {
-          const position = context.waiting.findIndex((w) => w.id === event.id);
-          if (position === -1) return;
-          enqueue.sendTo(event.replyTo, { type: 'agent.queued', position } as AgentQueuedEvent);
-          enqueue.emit({ type: 'queued', id: event.id, position });
-        }),
-      ],
-    },
-    'agent.release': {
-      actions: [
-        enqueueActions(({ context, event, enqueue }) => {
-          const { context: next, released } = releaseHeldBy(context, event.id, event.agent);
-          if (released.length === 0) return;
-          enqueue.assign(next);
-          enqueue.emit({ type: 'released', id: event.id, agent: event.agent });
-        }),
-        'serve',
-      ],
-    },
-    'agent.leave': {
-      actions: [
-        enqueueActions(({ context, event, enqueue }) => {
-          const { context: released, released: agents } = releaseHeldBy(context, event.id);
-          enqueue.assign({
-            ...released,
-            waiting: released.waiting.filter((w) => w.id !== event.id),
-          });
-          for (const agent of agents) enqueue.emit({ type: 'released', id: event.id, agent });
-        }),
-        'serve',
-      ],
-    },
+    'agent.request': { guard: 'isNewCaller', actions: ['enqueueCaller', 'serve', 'tellPosition'] },
+    'agent.release': { actions: ['releaseAgent', 'serve'] },
+    'agent.leave': { actions: ['removeCaller', 'serve'] },
   },
 });
 

@@ -1,4 +1,4 @@
-import { type AgiChannel, agiServices, type channelMachine, describeChannel } from 'octostate';
+import { type AgiChannel, agiServices, type channelMachine, hasHungUp, isBridged } from 'octostate';
 import {
   type ActorRefFrom,
   assign,
@@ -98,11 +98,9 @@ export type HotlineEvent =
  * `dial` (EXEC Dial then GET VARIABLE DIALSTATUS), `hangup`; `callEvents` (bridged and hung-up
  * events from the channel actor); guards `isAnswered`, `canRetry`.
  *
- * `runtime.handle` starts call logic with `{ call }` only: use {@link hotlineFor} to bind a pool.
- *
  * @example
  * const pool = createActor(agentPoolMachine, { input: { agents: ['agent-001', 'agent-002'] } }).start();
- * runtime.handle({ exten: '600', inAgi: true }, hotlineFor(pool));
+ * runtime.handle({ exten: '600', inAgi: true }, hotlineMachine, { input: { pool } });
  */
 export const hotlineMachine = setup({
   types: {
@@ -125,11 +123,11 @@ export const hotlineMachine = setup({
       if (!actor) return;
       let bridged = false;
       const check = (snapshot: SnapshotFrom<typeof channelMachine>): void => {
-        if (!bridged && describeChannel(snapshot).includes('+bridged')) {
+        if (!bridged && isBridged(snapshot)) {
           bridged = true;
           sendBack({ type: 'call.bridged' });
         }
-        if (snapshot.status !== 'active') sendBack({ type: 'call.hungUp' });
+        if (hasHungUp(snapshot)) sendBack({ type: 'call.hungUp' });
       };
       const subscription = actor.subscribe({
         next: check,
@@ -297,39 +295,3 @@ export const hotlineMachine = setup({
     dialStatuses: context.dialStatuses,
   }),
 });
-
-/**
- * {@link hotlineMachine} bound to a pool, as call logic for `runtime.handle` (which starts it with
- * `{ call }` only): one actor per call whose child `hotline` runs the machine; its output is the
- * hotline's.
- *
- * @example
- * runtime.handle({ exten: '600', inAgi: true }, hotlineFor(pool, { dialTimeoutSeconds: 20 }));
- */
-export function hotlineFor(pool: AgentPoolRef, options: Omit<HotlineInput, 'call' | 'pool'> = {}) {
-  return setup({
-    types: {
-      context: {} as { call: HotlineCall; output: HotlineOutput | undefined },
-      input: {} as { call: HotlineCall },
-      output: {} as HotlineOutput,
-    },
-    actors: { hotline: hotlineMachine },
-  }).createMachine({
-    id: 'hotlineCall',
-    context: ({ input }) => ({ call: input.call, output: undefined }),
-    initial: 'running',
-    states: {
-      running: {
-        invoke: {
-          id: 'hotline',
-          src: 'hotline',
-          input: ({ context }) => ({ ...options, call: context.call, pool }),
-          onDone: { target: 'done', actions: assign({ output: ({ event }) => event.output }) },
-        },
-      },
-      done: { type: 'final' },
-    },
-    // Only reached through `done`, once the hotline's output is kept.
-    output: ({ context }) => context.output as HotlineOutput,
-  });
-}

@@ -26,7 +26,7 @@ import { pino } from 'pino';
 import { type Actor, createActor } from 'xstate';
 import { isMain, say } from '../support/backend.js';
 import { agentPoolMachine, poolCounts } from './agentPoolMachine.js';
-import { type HotlineOutput, hotlineFor } from './hotlineMachine.js';
+import { type HotlineOutput, hotlineMachine } from './hotlineMachine.js';
 import {
   asteriskLoadPbx,
   embeddedLoadPbx,
@@ -224,16 +224,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       if (pbx.roleOf(name)?.role === 'hotline') appearedAt.set(uniqueid, performance.now());
     });
     runtime.bus.on('removed', ({ uniqueid }) => names.delete(uniqueid));
-    runtime.bus.on('channelState', ({ uniqueid, name, state, previous }) => {
-      if (pbx.roleOf(name)?.role !== 'hotline' || !state.includes('inAgi')) return;
-      if (previous.includes('inAgi')) return;
-      // The runtime starts the call's flow right after announcing the state that matched.
-      queueMicrotask(() => {
-        const flow = runtime.flow(uniqueid);
-        flow?.subscribe({
-          complete: () => outputs.set(uniqueid, flow.getSnapshot().output as HotlineOutput),
-          error: () => {},
-        });
+    runtime.bus.on('flow', ({ uniqueid, ref }) => {
+      ref.subscribe({
+        complete: () => outputs.set(uniqueid, ref.getSnapshot().output as HotlineOutput),
+        error: () => {},
       });
     });
     runtime.bus.on('bridge', ({ action, bridgeId, uniqueid, members }) => {
@@ -270,10 +264,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadSummary> {
       if (action === 'leave' && before.length === 2 && members.length < 2) talking -= 1;
     });
     options.onStart?.({ runtime, pbx, pool });
-    runtime.handle(
-      { exten: HOTLINE_EXTEN, inAgi: true },
-      hotlineFor(pool, { dialTimeoutSeconds: 10, dialPrefix: pbx.dialPrefix }),
-    );
+    runtime.handle({ exten: HOTLINE_EXTEN, inAgi: true }, hotlineMachine, {
+      input: { pool, dialTimeoutSeconds: 10, dialPrefix: pbx.dialPrefix },
+    });
     await runtime.ready();
 
     const current = (): LoadProgress => ({

@@ -1,6 +1,6 @@
 import type { AmiMessage } from '../protocol/message.js';
 import { BridgeRegistry } from './bridgeRegistry.js';
-import type { ChannelIndex } from './router.js';
+import type { ChannelIndex } from './routeKeys.js';
 
 /** What the supervisor remembers about one channel actor. */
 interface Entry<Ref> {
@@ -31,8 +31,6 @@ export const MAX_EARLY_PER_CHANNEL = 8;
  */
 export class ChannelDirectory<Ref = unknown> implements ChannelIndex {
   readonly bridges = new BridgeRegistry();
-  /** Whether a linger sweep is scheduled (the supervisor keeps at most one). */
-  sweepScheduled = false;
   private readonly channels = new Map<string, Entry<Ref>>();
   /** Hung-up channels by the sweep they will be removed at: `older` at the next one. */
   private older: string[] = [];

@@ -1,101 +1,177 @@
-import { type ActorRefFrom, type AnyActorRef, createActor } from 'xstate';
 import type { ChannelInput } from '../machines/channel/channelContext.js';
-import type { ChannelEvent } from '../machines/channel/channelEvents.js';
-import type { channelMachine } from '../machines/channel/channelMachine.js';
+import {
+  amiEventType,
+  type ChannelEvent,
+  toChannelEvent,
+} from '../machines/channel/channelEvents.js';
 import type { AmiMessage } from '../protocol/message.js';
 import { ChannelDirectory } from './channelDirectory.js';
-import { type BridgeChange, type DispatchSink, dispatch } from './dispatch.js';
-import { applyResync, type ResyncReport, type ResyncSink } from './resync.js';
+import { applyResync, type ResyncReport } from './resync.js';
+import { routeKeys, spawnInput } from './routeKeys.js';
 
-/** A live channel actor. */
-export type ChannelActorRef = ActorRefFrom<typeof channelMachine>;
+/** A change of bridge membership, as the runtime's `bridge` bus event reports it. */
+export interface BridgeChange {
+  readonly action: 'create' | 'enter' | 'leave' | 'destroy';
+  readonly bridgeId: string;
+  /** The channel that entered or left. */
+  readonly uniqueid?: string;
+  /** Who is in the bridge after the change. */
+  readonly members: readonly string[];
+}
 
-/** What the router reports to the supervisor, which emits it to whoever watches. */
-export type RouterNotice =
-  | { type: 'channel'; uniqueid: string; ref: ChannelActorRef }
-  | ({ type: 'bridge' } & BridgeChange);
+/** A channel actor as the router sees it: started once known, then sent the events about it. */
+export interface RoutedChannel {
+  start(): void;
+  send(event: ChannelEvent): void;
+}
+
+/** What the router asks of its owner (the supervisor): actors for new channels, and an ear. */
+export interface RouterHooks<Channel extends RoutedChannel> {
+  /** Creates (without starting) the actor of a new channel, which the router then keeps. */
+  create(uniqueid: string, input: ChannelInput): Channel;
+  /** A channel actor was created, registered and started. */
+  created(uniqueid: string, channel: Channel): void;
+  /** Bridge membership changed. */
+  bridge(change: BridgeChange): void;
+}
 
 /**
- * The supervisor's hot path: takes each AMI event, routes it to channel actors (creating them as
- * channels appear) and keeps the {@link ChannelDirectory} in step. While a resync is listing
- * channels it buffers instead, and `finishResync` applies the list and the buffer.
+ * The supervisor's hot path: takes each AMI event, delivers it to the channel actors it concerns
+ * (`routeKeys`), creating an actor on `Newchannel` or for a channel first met mid-call, and keeps
+ * the {@link ChannelDirectory} (names, bridges, early `OriginateResponse`s, lingering channels) in
+ * step. While a (re)connect lists the channels it holds events instead; `finishResync` applies the
+ * list, then what was held.
  *
- * Why not route inside the supervisor's own transitions: at tens of thousands of events per second
- * a supervisor macrostep per event doubled the cost of routing. The router is owned by the
- * supervisor (created with its context, its actors have the supervisor as parent, so they live in
- * its system and report `hangUp` to it), called synchronously by the supervisor's client actor.
- * Channel actors are kept in the directory rather than spawned into the snapshot's `children`,
- * because XState copies that object on every spawn and stop: O(channels) per call.
+ * Events for a channel that hung up and lingers are dropped: its actor is final, and a late event
+ * must not bring a ghost back to life.
+ *
+ * Why not route inside the supervisor's transitions: at tens of thousands of events per second a
+ * supervisor macrostep per event doubled the cost of routing. Channel actors are kept here rather
+ * than in the supervisor snapshot's `children`, which XState copies on every spawn and stop.
  *
  * @example
- * const router = new ChannelRouter(channelMachine, supervisorRef, (notice) => log(notice));
- * router.route(message);
+ * const router = new ChannelRouter({
+ *   create: (uniqueid, input) => createActor(channelMachine, { id: uniqueid, input }),
+ *   created: (uniqueid) => console.log('new channel', uniqueid),
+ *   bridge: (change) => console.log(change.action, change.members),
+ * });
+ * router.route(newchannelMessage);
  */
-export class ChannelRouter {
-  readonly directory = new ChannelDirectory<ChannelActorRef>();
-  private resync: { buffered: AmiMessage[]; before: Set<string> } | undefined;
-  private readonly sink: ResyncSink;
+export class ChannelRouter<Channel extends RoutedChannel = RoutedChannel> {
+  readonly directory = new ChannelDirectory<Channel>();
+  /** Events held while a resync lists the channels, and who was known before it. */
+  private held: { buffered: AmiMessage[]; before: Set<string> } | undefined;
 
-  constructor(
-    private readonly logic: typeof channelMachine,
-    private readonly parent: AnyActorRef,
-    notify: (notice: RouterNotice) => void,
-  ) {
-    const directory = this.directory;
-    const sink: DispatchSink = {
-      spawn: (uniqueid: string, input: ChannelInput) => {
-        const ref = createActor(this.logic, { id: uniqueid, parent: this.parent, input });
-        directory.add(uniqueid, input.name, ref);
-        ref.start();
-        notify({ type: 'channel', uniqueid, ref });
-      },
-      deliver: (uniqueid: string, event: ChannelEvent) => directory.get(uniqueid)?.send(event),
-      bridge: (change: BridgeChange) => notify({ type: 'bridge', ...change }),
-    };
-    this.sink = {
-      ...sink,
-      sync: (uniqueid, message, members) =>
-        sink.deliver(
-          uniqueid,
-          members ? { type: 'sync', message, members } : { type: 'sync', message },
-        ),
-      lost: (uniqueid) => sink.deliver(uniqueid, { type: 'lost' }),
-    };
-  }
+  constructor(private readonly hooks: RouterHooks<Channel>) {}
 
   /** One AMI event from the connection. */
   route(message: AmiMessage): void {
-    if (this.resync) this.resync.buffered.push(message);
-    else dispatch(this.directory, message, this.sink);
+    if (this.held) this.held.buffered.push(message);
+    else this.dispatch(message);
   }
 
   /** A (re)connect: hold events until the channel list is in; remember who existed before. */
   beginResync(): void {
-    this.resync = { buffered: [], before: new Set(this.directory.liveUniqueids()) };
+    this.held = { buffered: [], before: new Set(this.directory.liveUniqueids()) };
   }
 
   /** The list is in: rebuild, replay what was held, end the channels that are gone. */
   finishResync(items: readonly AmiMessage[]): ResyncReport {
-    const resync = this.resync;
-    this.resync = undefined;
-    return applyResync(
-      this.directory,
-      items,
-      resync?.buffered ?? [],
-      resync?.before ?? new Set(),
-      this.sink,
-    );
+    const held = this.held;
+    this.held = undefined;
+    return applyResync(this, items, held?.buffered ?? [], held?.before ?? new Set());
   }
 
   /** No list to be had (refused, or the connection dropped): apply what was held, as it came. */
   abandonResync(): void {
-    const resync = this.resync;
-    this.resync = undefined;
-    for (const message of resync?.buffered ?? []) dispatch(this.directory, message, this.sink);
+    const held = this.held;
+    this.held = undefined;
+    for (const message of held?.buffered ?? []) this.dispatch(message);
   }
 
-  /** Whether events are being held for a resync. */
-  get resyncing(): boolean {
-    return this.resync !== undefined;
+  /** Creates the actor of a channel and hands it what arrived for it before it existed. */
+  spawn(uniqueid: string, input: ChannelInput): void {
+    const channel = this.hooks.create(uniqueid, input);
+    // Registered before it starts, so whoever hears of it can look it up.
+    this.directory.add(uniqueid, input.name, channel);
+    channel.start();
+    this.hooks.created(uniqueid, channel);
+    for (const held of this.directory.takeEarly(uniqueid)) channel.send(toChannelEvent(held));
+  }
+
+  /** Sends an event to a channel's actor, if it has one. */
+  deliver(uniqueid: string, event: ChannelEvent): void {
+    this.directory.get(uniqueid)?.send(event);
+  }
+
+  /**
+   * Applies one AMI event to the directory, then creates the actors it calls for and delivers it
+   * to every live channel it concerns (one event object for all of them: events are immutable).
+   */
+  dispatch(message: AmiMessage): void {
+    const name = message.name;
+    // Keys first: a BridgeEnter must also reach the members that were there before it.
+    const keys = routeKeys(message, this.directory);
+    const members = this.applyBookkeeping(message);
+    let event: ChannelEvent | undefined;
+    for (const uniqueid of keys) {
+      const status = this.directory.status(uniqueid);
+      if (status === 'done') continue;
+      if (status === undefined) {
+        if (name === 'OriginateResponse') {
+          this.directory.holdEarly(uniqueid, message);
+          continue;
+        }
+        const input = spawnInput(message, uniqueid);
+        if (input === undefined) continue;
+        this.spawn(uniqueid, input);
+        // The Newchannel is the actor's input; anything else met first is news to apply as well.
+        if (name === 'Newchannel') continue;
+      } else if (name === 'Newchannel') {
+        // Already known (resync rebuilt it from a list item): its birth certificate is old news.
+        continue;
+      }
+      event ??=
+        members === undefined
+          ? toChannelEvent(message)
+          : { type: amiEventType(name), message, members };
+      this.deliver(uniqueid, event);
+    }
+  }
+
+  /** Bridges and renames; returns the bridge's members after a `BridgeEnter`/`BridgeLeave`. */
+  private applyBookkeeping(message: AmiMessage): readonly string[] | undefined {
+    const name = message.name;
+    const bridges = this.directory.bridges;
+    switch (name) {
+      case 'BridgeCreate':
+      case 'BridgeDestroy': {
+        const bridgeId = message.get('BridgeUniqueid') ?? '';
+        if (name === 'BridgeCreate') bridges.create(bridgeId);
+        else bridges.destroy(bridgeId);
+        const action = name === 'BridgeCreate' ? 'create' : 'destroy';
+        this.hooks.bridge({ action, bridgeId, members: [] });
+        return undefined;
+      }
+      case 'BridgeEnter':
+      case 'BridgeLeave': {
+        const bridgeId = message.get('BridgeUniqueid') ?? '';
+        const uniqueid = message.get('Uniqueid') ?? '';
+        const entering = name === 'BridgeEnter';
+        const members = entering
+          ? bridges.enter(bridgeId, uniqueid)
+          : bridges.leave(bridgeId, uniqueid);
+        this.hooks.bridge({ action: entering ? 'enter' : 'leave', bridgeId, uniqueid, members });
+        return members;
+      }
+      case 'Rename': {
+        const uniqueid = message.get('Uniqueid');
+        const newName = message.get('Newname');
+        if (uniqueid && newName) this.directory.rename(uniqueid, newName);
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
   }
 }

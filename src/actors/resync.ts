@@ -1,13 +1,7 @@
 import { type ChannelInput, channelInputFrom } from '../machines/channel/channelContext.js';
+import type { ChannelSyncEvent } from '../machines/channel/channelEvents.js';
 import type { AmiMessage } from '../protocol/message.js';
-import type { ChannelDirectory } from './channelDirectory.js';
-import { type DispatchSink, dispatch } from './dispatch.js';
-
-/** What a resync may do besides dispatching: bring a known channel up to date, or declare it lost. */
-export interface ResyncSink extends DispatchSink {
-  sync(uniqueid: string, item: AmiMessage, members: readonly string[] | undefined): void;
-  lost(uniqueid: string): void;
-}
+import type { ChannelRouter } from './channelRouter.js';
 
 /** Counts for the runtime's log: channels listed, created, lost. */
 export interface ResyncReport {
@@ -32,15 +26,15 @@ export interface ResyncReport {
  *
  * @example
  * const { items } = await client.listAction('CoreShowChannels');
- * applyResync(directory, items, buffered, new Set(directory.liveUniqueids()), sink);
+ * applyResync(router, items, buffered, new Set(router.directory.liveUniqueids()));
  */
 export function applyResync(
-  directory: ChannelDirectory<unknown>,
+  router: ChannelRouter,
   items: readonly AmiMessage[],
   buffered: readonly AmiMessage[],
   before: ReadonlySet<string>,
-  sink: ResyncSink,
 ): ResyncReport {
+  const directory = router.directory;
   const listed = new Set<string>();
   const inputs: Array<{ item: AmiMessage; input: ChannelInput }> = [];
   // Bridges are rebuilt from the list, so a bridge torn down while we were away is forgotten.
@@ -56,16 +50,16 @@ export function applyResync(
   for (const { item, input } of inputs) {
     const members = input.bridgeId ? directory.bridges.members(input.bridgeId) : undefined;
     const status = directory.status(input.uniqueid);
-    if (status === 'live') sink.sync(input.uniqueid, item, members);
+    if (status === 'live') router.deliver(input.uniqueid, syncEvent(item, members));
     else if (status === undefined) {
-      sink.spawn(input.uniqueid, input);
-      if (members) sink.sync(input.uniqueid, item, members);
+      router.spawn(input.uniqueid, input);
+      if (members) router.deliver(input.uniqueid, syncEvent(item, members));
       created++;
     }
   }
   const hungUp = new Set<string | undefined>();
   for (const message of buffered) {
-    dispatch(directory, message, sink);
+    router.dispatch(message);
     // The actor learns it hung up only once this delivery is processed: remember it here.
     if (message.name === 'Hangup') hungUp.add(message.get('Uniqueid'));
   }
@@ -74,8 +68,12 @@ export function applyResync(
     if (listed.has(uniqueid) || hungUp.has(uniqueid) || directory.status(uniqueid) !== 'live') {
       continue;
     }
-    sink.lost(uniqueid);
+    router.deliver(uniqueid, { type: 'lost' });
     lost++;
   }
   return { listed: listed.size, created, lost };
+}
+
+function syncEvent(item: AmiMessage, members: readonly string[] | undefined): ChannelSyncEvent {
+  return members ? { type: 'sync', message: item, members } : { type: 'sync', message: item };
 }

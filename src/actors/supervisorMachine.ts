@@ -1,14 +1,21 @@
-import { enqueueActions, setup } from 'xstate';
+import { type Actor, createActor, enqueueActions, setup } from 'xstate';
 import type { AmiClient } from '../connection/client.js';
-import type { AmiSendRequest } from '../machines/channel/channelEvents.js';
 import { type ChannelOutput, channelMachine } from '../machines/channel/channelMachine.js';
+import type { ChannelActorRef } from '../machines/channel/channelSnapshot.js';
 import type { AmiMessage } from '../protocol/message.js';
-import { type ChannelActorRef, ChannelRouter, type RouterNotice } from './channelRouter.js';
-import { type ClientActorEvent, clientActor } from './clientActor.js';
+import { type BridgeChange, ChannelRouter } from './channelRouter.js';
+import { type ConnectionActorEvent, connectionActor } from './connectionActor.js';
 import { listChannels } from './listChannels.js';
 import type { ResyncReport } from './resync.js';
 
-export type { ChannelActorRef } from './channelRouter.js';
+/** What the supervisor tells whoever runs it (the runtime republishes these on its bus). */
+export type SupervisorNotice =
+  | { type: 'channel'; uniqueid: string; ref: ChannelActorRef }
+  | ({ type: 'bridge' } & BridgeChange)
+  | { type: 'hangup'; uniqueid: string; output: ChannelOutput }
+  | { type: 'removed'; uniqueid: string }
+  | ({ type: 'resync' } & ResyncReport)
+  | { type: 'error'; error: unknown; during: string };
 
 /** How the supervisor starts. */
 export interface SupervisorInput {
@@ -21,34 +28,25 @@ export interface SupervisorInput {
   readonly lingerMs?: number;
   /** The statechart for channels: `channelMachine` or an extension of it (`.provide(...)`). */
   readonly channelLogic?: typeof channelMachine;
+  /**
+   * Hears what happens, synchronously: a channel actor created (before its first event is
+   * delivered), a bridge change, a hang-up, a removal, a resync, a failure.
+   */
+  readonly notify?: (notice: SupervisorNotice) => void;
 }
 
 export interface SupervisorContext {
   readonly client: AmiClient;
   readonly lingerMs: number;
+  readonly notify: (notice: SupervisorNotice) => void;
   /** Mutable on purpose: the routing index, updated on every event, not a value to diff. */
-  readonly router: ChannelRouter;
+  readonly router: ChannelRouter<ChannelActorRef>;
 }
 
-/** The connection's life as the supervisor reflects it. */
-export type SupervisorConnectionState = 'connecting' | 'connected' | 'reconnecting' | 'closed';
-
-/** What the supervisor reports to whoever watches it (the runtime republishes these on its bus). */
-export type SupervisorEmitted =
-  | RouterNotice
-  | { type: 'hangup'; uniqueid: string; output: ChannelOutput }
-  | { type: 'removed'; uniqueid: string }
-  | { type: 'connection'; state: SupervisorConnectionState; error?: Error }
-  | ({ type: 'resync' } & ResyncReport)
-  | { type: 'error'; error: unknown; during: string };
-
 export type SupervisorEvent =
-  | ClientActorEvent
-  | AmiSendRequest
-  | { type: 'router.notice'; notice: RouterNotice }
+  | ConnectionActorEvent
   /** Stop supervising (the runtime is closing): every channel actor stops. */
   | { type: 'close' }
-  | { type: 'linger.sweep' }
   | { type: `xstate.done.actor.${string}`; output: ChannelOutput }
   | { type: `xstate.error.actor.${string}`; error: unknown };
 
@@ -62,33 +60,36 @@ function channelIdOf(eventType: string): string {
 }
 
 /**
- * The supervisor (system id `ami`): owns the AMI connection (invoked as the `client` actor),
- * reflects its life in its states, and keeps one channel actor per Asterisk channel, keyed by
- * Uniqueid.
+ * The supervisor (system id `ami`): observes the AMI connection and keeps one channel actor per
+ * Asterisk channel, keyed by Uniqueid, in its actor system.
  *
  * ```
- * ami
- * ├─ connecting
- * ├─ connected
- * │  ├─ resyncing   CoreShowChannels; events meanwhile are held, then replayed
- * │  └─ live        every event routed as it comes
- * ├─ reconnecting   (the client retries; channel actors stay as they were)
- * └─ closed (final: every channel actor stops)
+ * ami (parallel)
+ * ├─ session
+ * │  ├─ offline     no AMI session; channel actors stay as they were
+ * │  ├─ resyncing   just logged in: CoreShowChannels; events meanwhile are held, then replayed
+ * │  ├─ live        every event routed as it comes
+ * │  └─ closed      (final: every channel actor stops)
+ * └─ linger
+ *    ├─ idle        no hung-up channel waiting for removal
+ *    ├─ waiting     hung-up channels linger; every `linger` period the expired ones are removed
+ *    └─ stopped     (final)
  * ```
  *
- * Routing: the client actor hands each event to the supervisor's {@link ChannelRouter}, which
- * delivers it to the channel actors it concerns (`routeKeys`) and creates an actor on `Newchannel`
- * or for a channel never seen (one that was up before we connected). When a channel actor reaches
- * `hungUp` the supervisor emits `hangup`, keeps the actor reachable for the named delay `linger`
- * (late events are dropped, not resurrected), then stops and forgets it: nothing per call remains.
- *
- * Children talk to Asterisk through the supervisor: `{ type: 'ami.send', action, fields }` sent to
- * the actor with system id `ami` is carried out by the client actor; a failure is emitted as
- * `error`.
+ * Routing: the connection actor hands each event to the supervisor's {@link ChannelRouter}, which
+ * delivers it to the channel actors it concerns and creates an actor (a child of the supervisor)
+ * on `Newchannel` or for a channel never seen (one up before we connected). When a channel actor
+ * ends (`hungUp`) the supervisor notifies `hangup`, keeps the actor reachable for at least one
+ * `linger` period (late events are dropped, not resurrected), then stops and forgets it: nothing
+ * per call remains. One sweep for all hung-up channels, not a timer each: XState scans every
+ * scheduled event when an actor stops, so per-channel timers would make each hang-up cost
+ * O(calls lingering).
  *
  * @example
- * const supervisor = createActor(supervisorMachine, { input: { client }, systemId: 'ami' });
- * supervisor.on('hangup', ({ output }) => console.log(output.name, output.causeText));
+ * const supervisor = createActor(supervisorMachine, {
+ *   input: { client, notify: (notice) => console.log(notice.type) },
+ *   systemId: 'ami',
+ * });
  * supervisor.start();
  */
 export const supervisorMachine = setup({
@@ -96,125 +97,93 @@ export const supervisorMachine = setup({
     context: {} as SupervisorContext,
     events: {} as SupervisorEvent,
     input: {} as SupervisorInput,
-    emitted: {} as SupervisorEmitted,
   },
-  actors: { client: clientActor, listChannels },
+  actors: { connection: connectionActor, listChannels },
   delays: {
     linger: ({ context }) => context.lingerMs,
   },
   actions: {
     beginResync: ({ context }) => context.router.beginResync(),
-    applyResync: enqueueActions(({ context, event, enqueue }) => {
+    applyResync: ({ context, event }) => {
       const items = 'output' in event ? (event.output as unknown as readonly AmiMessage[]) : [];
-      enqueue.emit({ type: 'resync', ...context.router.finishResync(items) });
-    }),
-    /** Resync impossible (no permission, connection lost): apply what was held, as it came. */
-    abandonResync: enqueueActions(({ context, event, enqueue }) => {
-      if (!context.router.resyncing) return;
+      context.notify({ type: 'resync', ...context.router.finishResync(items) });
+    },
+    /** No list to be had (no permission, connection lost): apply what was held, as it came. */
+    abandonResync: ({ context, event }) => {
       context.router.abandonResync();
-      if ('error' in event) enqueue.emit({ type: 'error', error: event.error, during: 'resync' });
-    }),
-    relayNotice: enqueueActions(({ event, enqueue }) => {
-      if (event.type === 'router.notice') enqueue.emit(event.notice);
-    }),
-    channelDone: enqueueActions(({ context, event, enqueue }) => {
+      if ('error' in event && event.type.startsWith(ERROR_PREFIX)) {
+        context.notify({ type: 'error', error: event.error, during: 'resync' });
+      }
+    },
+    channelDone: ({ context, event }) => {
       const uniqueid = channelIdOf(event.type);
-      const directory = context.router.directory;
-      directory.markDone(uniqueid);
+      context.router.directory.markDone(uniqueid);
       if ('error' in event) {
-        enqueue.emit({ type: 'error', error: event.error, during: `channel ${uniqueid}` });
+        context.notify({ type: 'error', error: event.error, during: `channel ${uniqueid}` });
       } else if ('output' in event) {
-        enqueue.emit({ type: 'hangup', uniqueid, output: event.output });
+        context.notify({ type: 'hangup', uniqueid, output: event.output });
       }
-      if (!directory.sweepScheduled) {
-        directory.sweepScheduled = true;
-        enqueue.raise({ type: 'linger.sweep' }, { delay: 'linger', id: 'linger.sweep' });
-      }
-    }),
-    /**
-     * One timer for all hung-up channels, not one each: XState scans every scheduled event when an
-     * actor stops, so per-channel timers would make each hang-up cost O(calls lingering).
-     */
+    },
+    /** Removes the channels that hung up before the previous sweep. */
     sweep: enqueueActions(({ context, enqueue }) => {
       const directory = context.router.directory;
       for (const uniqueid of directory.sweep()) {
         const ref = directory.get(uniqueid);
         if (ref) enqueue.stopChild(ref);
         directory.remove(uniqueid);
-        enqueue.emit({ type: 'removed', uniqueid });
+        context.notify({ type: 'removed', uniqueid });
       }
-      if (directory.lingering > 0) {
-        enqueue.raise({ type: 'linger.sweep' }, { delay: 'linger', id: 'linger.sweep' });
-      } else directory.sweepScheduled = false;
     }),
     stopChannels: enqueueActions(({ context, enqueue }) => {
       for (const ref of context.router.directory.refs()) enqueue.stopChild(ref);
     }),
-    forwardSend: enqueueActions(({ event, enqueue }) => {
-      if (event.type === 'ami.send') enqueue.sendTo('client', event);
-    }),
-    reportSendFailure: enqueueActions(({ event, enqueue }) => {
-      if (event.type === 'ami.sendFailed') {
-        enqueue.emit({ type: 'error', error: event.error, during: `action ${event.action}` });
-      }
-    }),
-    emitConnection: enqueueActions(
-      ({ event, enqueue }, params: { state: SupervisorConnectionState }) => {
-        const error = event.type === 'client.disconnected' ? event.error : undefined;
-        enqueue.emit(
-          error
-            ? { type: 'connection', state: params.state, error }
-            : { type: 'connection', state: params.state },
-        );
-      },
-    ),
   },
   guards: {
     isLiveChannel: ({ context, event }) =>
       context.router.directory.status(channelIdOf(event.type)) === 'live',
+    hasLingering: ({ context }) => context.router.directory.lingering > 0,
   },
 }).createMachine({
   id: 'ami',
-  context: ({ input, self }) => ({
-    client: input.client,
-    lingerMs: input.lingerMs ?? 2000,
-    router: new ChannelRouter(input.channelLogic ?? channelMachine, self, (notice) =>
-      self.send({ type: 'router.notice', notice }),
-    ),
-  }),
+  context: ({ input, self }) => {
+    const lingerMs = input.lingerMs ?? 2000;
+    // Call logic gets as long as a hung-up channel lingers to finish after the hang-up.
+    const logic = (input.channelLogic ?? channelMachine).provide({
+      delays: { logicGrace: lingerMs },
+    });
+    const notify = input.notify ?? (() => {});
+    return {
+      client: input.client,
+      lingerMs,
+      notify,
+      router: new ChannelRouter<ChannelActorRef>({
+        create: (uniqueid, channelInput) =>
+          createActor(logic, { id: uniqueid, parent: self, input: channelInput }),
+        created: (uniqueid, ref) => notify({ type: 'channel', uniqueid, ref }),
+        bridge: (change) => notify({ type: 'bridge', ...change }),
+      }),
+    };
+  },
   invoke: {
-    id: 'client',
-    src: 'client',
+    id: 'connection',
+    src: 'connection',
     input: ({ context }) => ({
       client: context.client,
       onEvent: (message: AmiMessage) => context.router.route(message),
     }),
   },
-  initial: 'connecting',
-  on: {
-    'client.connected': { target: '.connected' },
-    'client.disconnected': { target: '.reconnecting' },
-    'client.reconnecting': { target: '.reconnecting' },
-    'client.closed': { target: '.closed' },
-    close: { target: '.closed' },
-    'router.notice': { actions: 'relayNotice' },
-    'ami.send': { actions: 'forwardSend' },
-    'ami.sendFailed': { actions: 'reportSendFailure' },
-    'linger.sweep': { actions: 'sweep' },
-    'xstate.done.actor.*': { guard: 'isLiveChannel', actions: 'channelDone' },
-    'xstate.error.actor.*': { guard: 'isLiveChannel', actions: 'channelDone' },
-  },
+  type: 'parallel',
   states: {
-    connecting: {
-      entry: { type: 'emitConnection', params: { state: 'connecting' } },
-    },
-    connected: {
-      entry: { type: 'emitConnection', params: { state: 'connected' } },
-      // Leaving before the list came back (connection lost): what was held still happened. On
-      // `connected` rather than `resyncing`, whose exit would run before `onDone`'s actions.
-      exit: 'abandonResync',
-      initial: 'resyncing',
+    session: {
+      initial: 'offline',
+      on: {
+        'connection.closed': '.closed',
+        close: '.closed',
+      },
       states: {
+        offline: {
+          on: { 'connection.up': 'resyncing' },
+        },
         resyncing: {
           entry: 'beginResync',
           invoke: {
@@ -224,16 +193,52 @@ export const supervisorMachine = setup({
             onDone: { target: 'live', actions: 'applyResync' },
             onError: { target: 'live', actions: 'abandonResync' },
           },
+          // Leaving before the list came back: what was held still happened.
+          on: {
+            'connection.down': { target: 'offline', actions: 'abandonResync' },
+            'connection.closed': { target: 'closed', actions: 'abandonResync' },
+            close: { target: 'closed', actions: 'abandonResync' },
+          },
         },
-        live: {},
+        live: {
+          on: { 'connection.down': 'offline' },
+        },
+        closed: { type: 'final', entry: 'stopChannels' },
       },
     },
-    reconnecting: {
-      entry: { type: 'emitConnection', params: { state: 'reconnecting' } },
-    },
-    closed: {
-      type: 'final',
-      entry: ['stopChannels', { type: 'emitConnection', params: { state: 'closed' } }],
+    // A channel actor ends (it hung up, or failed): it lingers until a sweep removes it.
+    linger: {
+      initial: 'idle',
+      on: {
+        'xstate.done.actor.*': { guard: 'isLiveChannel', actions: 'channelDone' },
+        'xstate.error.actor.*': { guard: 'isLiveChannel', actions: 'channelDone' },
+        'connection.closed': '.stopped',
+        close: '.stopped',
+      },
+      states: {
+        idle: {
+          on: {
+            'xstate.done.actor.*': {
+              guard: 'isLiveChannel',
+              target: 'waiting',
+              actions: 'channelDone',
+            },
+            'xstate.error.actor.*': {
+              guard: 'isLiveChannel',
+              target: 'waiting',
+              actions: 'channelDone',
+            },
+          },
+        },
+        waiting: {
+          after: { linger: 'sweeping' },
+        },
+        sweeping: {
+          entry: 'sweep',
+          always: [{ guard: 'hasLingering', target: 'waiting' }, { target: 'idle' }],
+        },
+        stopped: { type: 'final' },
+      },
     },
   },
 });
@@ -249,4 +254,33 @@ export function channelActorOf(
   uniqueid: string,
 ): ChannelActorRef | undefined {
   return supervisor.getSnapshot().context.router.directory.get(uniqueid);
+}
+
+/** What a supervisor holds, for monitoring and leak checks (see `ChannelDirectory.sizes`). */
+export interface SupervisorHoldings {
+  readonly channels: number;
+  readonly names: number;
+  readonly early: number;
+  readonly lingering: number;
+  readonly bridges: number;
+  readonly inBridges: number;
+  /** Delayed events scheduled in the supervisor's actor system. */
+  readonly timers: number;
+}
+
+/**
+ * Counts what a supervisor holds: channel actors (live or lingering), their names, events held for
+ * channels not yet seen, bridges, and the delayed events of its actor system.
+ *
+ * @example
+ * supervisorHoldings(supervisor); // { channels: 0, ..., timers: 0 } once every call is gone
+ */
+export function supervisorHoldings(
+  supervisor: Actor<typeof supervisorMachine>,
+): SupervisorHoldings {
+  return {
+    ...supervisor.getSnapshot().context.router.directory.sizes,
+    // XState keeps no public count of them: the system snapshot's table is the one record.
+    timers: Object.keys(supervisor.system.getSnapshot()._scheduledEvents).length,
+  };
 }

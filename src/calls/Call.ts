@@ -19,10 +19,11 @@ import {
 } from './collectDigitsMachine.js';
 
 /**
- * One live channel, as an application drives it: the channel actor (its statechart, for state
- * and inspection) plus the commands a call needs. AGI commands (`answer`, `streamFile`, `getData`...,
- * inherited from {@link AgiChannel}) need the channel in AsyncAGI and run in order; `hangup`,
- * `playDtmf` and `setVariable` work in any state (over AMI when not in AGI).
+ * One live channel, as an application drives it, and the one way to act on it: the channel actor
+ * (its statechart, a read model of what Asterisk said, for state and inspection) plus the commands
+ * a call needs. AGI commands (`answer`, `streamFile`, `getData`..., inherited from
+ * {@link AgiChannel}) need the channel in an AGI session and run in order; `hangup`, `playDtmf`,
+ * `setChannelVariable` and `redirect` work in any state (over AMI when not in AGI).
  *
  * @example
  * runtime.handle({ exten: '403', inAgi: true }, async (call) => {
@@ -114,6 +115,16 @@ export class Call extends AgiChannel {
   /** Sets a channel variable over AMI (`Setvar`): works whether or not the channel is in AGI. */
   async setChannelVariable(name: string, value: string): Promise<void> {
     await this.client.action('Setvar', { Channel: this.name, Variable: name, Value: value });
+  }
+
+  /** Sends the channel elsewhere in the dialplan (AMI `Redirect`), leaving AGI if it is in it. */
+  async redirect(to: { context: string; exten: string; priority?: number }): Promise<void> {
+    await this.client.action('Redirect', {
+      Channel: this.name,
+      Context: to.context,
+      Exten: to.exten,
+      Priority: String(to.priority ?? 1),
+    });
   }
 
   /**

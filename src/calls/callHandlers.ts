@@ -1,5 +1,9 @@
-import type { ActorLogic } from 'xstate';
-import type { ChannelContext } from '../machines/channel/channelContext.js';
+import type { ActorLogic, AnyActorRef } from 'xstate';
+import {
+  type ChannelActorRef,
+  type ChannelSnapshot,
+  isInAgi,
+} from '../machines/channel/channelSnapshot.js';
 import type { Call } from './Call.js';
 
 /** Which calls a handler takes: by dialplan context/extension (and AGI), or by a predicate. */
@@ -12,41 +16,63 @@ export type CallMatch =
       /** Only once the channel is in AsyncAGI (so AGI commands can be sent). */
       readonly inAgi?: boolean;
     }
-  | ((channel: ChannelContext, state: string) => boolean);
+  | ((channel: ChannelSnapshot) => boolean);
 
 /**
- * Call logic: actor logic (typically a state machine) started once per matching call with input
- * `{ call }`; its invoked services (see `agiServices`) drive the call.
+ * Call logic: actor logic (typically a state machine) started once per matching call, with input
+ * `{ call }` plus the handler's own `input`; its invoked services (see `agiServices`) drive the call.
  */
-// biome-ignore lint/suspicious/noExplicitAny: call logic of any snapshot, events and system must fit; only the input is fixed.
-export type CallLogic = ActorLogic<any, any, { call: Call }, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: call logic of any snapshot, events and system must fit; only `call` in the input is fixed.
+export type CallLogic = ActorLogic<any, any, any, any, any>;
 
-/**
- * What takes a matching call: a function called once with its {@link Call} (may be async; errors
- * go to the bus), or {@link CallLogic} run as an actor for the call.
- */
-export type CallHandler = ((call: Call) => void | Promise<void>) | CallLogic;
+/** A function that takes a matching call (may be async; errors go to the bus). */
+export type CallFunction = (call: Call) => void | Promise<void>;
+
+/** What takes a matching call: a {@link CallFunction}, or {@link CallLogic} run for the call. */
+export type CallHandler = CallFunction | CallLogic;
+
+/** How a handler runs. */
+export interface HandleOptions {
+  /** Input for call logic besides `call` (a pool to take agents from, prompts...). */
+  readonly input?: Readonly<Record<string, unknown>>;
+}
+
+/** What the handlers tell the runtime. */
+export interface CallHandlerHooks {
+  /** The Call of a channel actor. */
+  call(actor: ChannelActorRef): Call;
+  /** Call logic started for a channel: its actor, a child of the channel actor. */
+  flow(uniqueid: string, ref: AnyActorRef): void;
+  /** A handler failed (a function threw or rejected, call logic errored). */
+  error(error: unknown, during: string): void;
+}
 
 interface Registration {
   readonly match: CallMatch;
   readonly handler: CallHandler;
+  readonly input: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
  * The handlers an application registered, tried in order: each channel goes to the first handler
- * whose match it meets, once. A channel is checked again as it changes (it may reach the extension
- * or AsyncAGI later) until claimed or hung up.
+ * whose match it meets, once. A channel is offered again as it changes (it may reach the
+ * extension or AsyncAGI later) until claimed or hung up. Call logic is started as the channel
+ * actor's child `logic` (see `channelMachine`), so it lives in the runtime's actor system, on its
+ * clock, and XState stops it with the channel.
  *
  * @example
- * const handlers = new CallHandlers();
- * handlers.add({ context: 'default', exten: '403', inAgi: true }, (channel) => serve(channel));
+ * const handlers = new CallHandlers(hooks);
+ * handlers.add({ context: 'default', exten: '403', inAgi: true }, (call) => call.hangup());
+ * handlers.add({ exten: '600', inAgi: true }, hotlineMachine, { input: { pool } });
  */
 export class CallHandlers {
   private readonly registrations: Registration[] = [];
 
+  constructor(private readonly hooks: CallHandlerHooks) {}
+
   /** Register a handler; returns a function that unregisters it. */
-  add(match: CallMatch, handler: CallHandler): () => void {
-    const registration = { match, handler };
+  add(match: CallMatch, handler: CallHandler, options: HandleOptions = {}): () => void {
+    const registration = { match, handler, input: options.input };
     this.registrations.push(registration);
     return () => {
       const index = this.registrations.indexOf(registration);
@@ -58,19 +84,57 @@ export class CallHandlers {
     return this.registrations.length;
   }
 
-  /** The handler that takes a channel in this state, if any. */
-  find(context: ChannelContext, state: string): CallHandler | undefined {
-    for (const { match, handler } of this.registrations) {
-      if (matches(match, context, state)) return handler;
+  /**
+   * Offers a channel to the handlers, in its current state; true once a handler took it (then it
+   * is not offered again).
+   */
+  offer(actor: ChannelActorRef, snapshot: ChannelSnapshot): boolean {
+    if (snapshot.status !== 'active') return false;
+    const registration = this.registrations.find(({ match }) => matches(match, snapshot));
+    if (!registration) return false;
+    const { handler, input } = registration;
+    const call = this.hooks.call(actor);
+    if (isCallFunction(handler)) {
+      this.runFunction(handler, call);
+      return true;
     }
-    return undefined;
+    actor.send({ type: 'logic.start', logic: handler, input: { ...input, call } });
+    return true;
+  }
+
+  /**
+   * Follows the channel's `logic` child: announces it once it appears and reports its failure.
+   * Returns whether it was announced by this snapshot.
+   */
+  announce(uniqueid: string, snapshot: ChannelSnapshot): boolean {
+    const logic = (snapshot.children as Record<string, AnyActorRef | undefined>).logic;
+    if (!logic) return false;
+    logic.subscribe({
+      error: (error) => this.hooks.error(error, `call logic ${uniqueid}`),
+    });
+    this.hooks.flow(uniqueid, logic);
+    return true;
+  }
+
+  private runFunction(handler: CallFunction, call: Call): void {
+    const during = `handler ${call.uniqueid}`;
+    try {
+      Promise.resolve(handler(call)).catch((error: unknown) => this.hooks.error(error, during));
+    } catch (error) {
+      this.hooks.error(error, during);
+    }
   }
 }
 
-function matches(match: CallMatch, context: ChannelContext, state: string): boolean {
-  if (typeof match === 'function') return match(context, state);
-  if (match.context !== undefined && match.context !== context.dialplan.context) return false;
-  if (match.exten !== undefined && match.exten !== context.dialplan.exten) return false;
-  if (match.inAgi && !state.includes('+inAgi')) return false;
+function isCallFunction(handler: CallHandler): handler is CallFunction {
+  return typeof handler === 'function';
+}
+
+function matches(match: CallMatch, snapshot: ChannelSnapshot): boolean {
+  if (typeof match === 'function') return match(snapshot);
+  const position = snapshot.context.dialplan;
+  if (match.context !== undefined && match.context !== position.context) return false;
+  if (match.exten !== undefined && match.exten !== position.exten) return false;
+  if (match.inAgi && !isInAgi(snapshot)) return false;
   return true;
 }

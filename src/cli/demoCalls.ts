@@ -1,4 +1,4 @@
-import type { ChannelActorRef } from '../actors/supervisorMachine.js';
+import type { Call } from '../calls/Call.js';
 import { helloMachine } from '../machines/flows/helloMachine.js';
 import { type IvrOutput, ivrMachine } from '../machines/flows/ivrMachine.js';
 import type { PbxHandle } from '../pbx/index.js';
@@ -26,7 +26,7 @@ export interface DemoContext {
  *   async run(demo) {
  *     const call = await placeCall(demo, { exten: 'echo', callerId: '"Echo" <5550100>' });
  *     await delay(2000, demo.signal);
- *     call.first.send({ type: 'hangup', cause: 16 });
+ *     await call.first.hangup(16);
  *     await call.ended;
  *   },
  * };
@@ -41,8 +41,8 @@ export interface DemoCall {
 
 /** A call placed by {@link placeCall}: its originated channel and the end of the whole call. */
 export interface PlacedCall {
-  /** The originated channel (`Local/<exten>@<context>-XXXXXXXX;1`): send it `{ type: 'hangup' }`. */
-  readonly first: ChannelActorRef;
+  /** The originated channel (`Local/<exten>@<context>-XXXXXXXX;1`). */
+  readonly first: Call;
   /** The call's Linkedid (every channel of the call shares it). */
   readonly linkedid: string;
   /** Resolves once no channel of the call is left (rejects if the demo is aborted). */
@@ -84,7 +84,7 @@ export async function placeCall(
   const over = abortable(ended, signal).finally(() => runtime.bus.off('hangup', onHangup));
   // A demo that fails before awaiting `ended` must not leave an unhandled rejection behind.
   over.catch(() => {});
-  return { first: call.actor, linkedid, ended: over };
+  return { first: call, linkedid, ended: over };
 }
 
 /** Extension 401: answer, `Playback(silence/1&hello-world&silence/1)`, hang up (about 3.5 s). */
@@ -99,8 +99,8 @@ export const helloCall: DemoCall = {
 
 /**
  * Extension 402: answer, then `Dial(Local/agent@default)`: the agent answers and both sides are
- * bridged. Two seconds into the bridge the runtime hangs the caller up by sending `hangup` to its
- * channel actor (an AMI `Hangup`), and the whole call comes down.
+ * bridged. Two seconds into the bridge the runtime hangs the caller up (`call.hangup(16)`, an AMI
+ * `Hangup`), and the whole call comes down.
  */
 export const bridgedCall: DemoCall = {
   name: '402',
@@ -117,8 +117,8 @@ export const bridgedCall: DemoCall = {
         );
     await until(bridged, demo.signal);
     await delay(2000, demo.signal);
-    demo.say(`demo 402: hanging up ${call.first.getSnapshot().context.name}`);
-    call.first.send({ type: 'hangup', cause: 16 });
+    demo.say(`demo 402: hanging up ${call.first.name}`);
+    await call.first.hangup(16);
     await call.ended;
   },
 };
@@ -176,15 +176,16 @@ export const ivrCall: DemoCall = {
         const output = snapshot.status === 'done' ? (snapshot.output as IvrOutput) : undefined;
         demo.say(`demo 500: ivr ${state}${output ? ` (${output.outcome})` : ''}`);
       };
+      const inState = (name: string) => () => ivr.getSnapshot().matches(name);
       narrate();
       const watching = ivr.subscribe({ next: narrate, error: () => {} });
       try {
-        const caller = call.first.getSnapshot().context.name;
-        await until(() => state === 'passcode', signal);
+        const caller = call.first.name;
+        await until(inState('passcode'), signal);
         await delay(1500, signal); // GET DATA: a key interrupts the prompt
         demo.say('demo 500: the caller types 12345#');
         await pbx.sendDigits(caller, '12345#', { durationMs: 100 });
-        await until(() => state === 'menu', signal);
+        await until(inState('menu'), signal);
         // After the menu's prompts (about 3.5 s), during its wait for a key: as on a real
         // Asterisk, a key pressed in the gap between two AGI commands would be lost.
         await delay(4500, signal);
@@ -197,7 +198,7 @@ export const ivrCall: DemoCall = {
         await delay(2000, signal);
         const agent = ofCall(/^Local\/agent@default-[0-9a-f]{8};2$/);
         demo.say(`demo 500: hanging up the agent ${agent?.getSnapshot().context.name}`);
-        agent?.send({ type: 'hangup', cause: 16 });
+        if (agent) await runtime.call(agent.getSnapshot().context.uniqueid)?.hangup(16);
         await call.ended;
       } finally {
         watching.unsubscribe();

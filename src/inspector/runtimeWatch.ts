@@ -1,5 +1,5 @@
 import type { AnyActorRef, AnyStateMachine, InspectionEvent, Subscription } from 'xstate';
-import type { ChannelActorRef } from '../actors/supervisorMachine.js';
+import type { ChannelActorRef } from '../machines/channel/channelSnapshot.js';
 import type { Runtime } from '../runtime/createRuntime.js';
 import type { RuntimeEvents } from '../runtime/runtimeEvents.js';
 import type { ActorRegistry } from './actorRegistry.js';
@@ -16,10 +16,11 @@ function machineOf(ref: AnyActorRef): AnyStateMachine | undefined {
 
 /**
  * Feeds an {@link ActorRegistry} from a runtime: the supervisor, each channel actor (from its
- * creation, through its hang-up, until it is removed), each call-logic actor (`runtime.flow`)
- * under its channel, and the machines those invoke (an IVR's `passcode`, `menu`), with every step
- * each takes. It listens through XState's inspection API (`system.inspect`) on the supervisor's
- * actor system and on each call-logic actor's; until started, the runtime pays nothing.
+ * creation, through its hang-up, until it is removed), each call-logic actor (the channel actor's
+ * child, announced by the `flow` bus event) under its channel, and the machines those invoke (an
+ * IVR's `passcode`, `menu`), with every step each takes. It listens through XState's inspection
+ * API (`system.inspect`) on the runtime's one actor system, which holds all of them; until
+ * started, the runtime pays nothing.
  *
  * @example
  * const registry = new ActorRegistry();
@@ -55,6 +56,7 @@ export class RuntimeWatch {
     this.inspection = supervisor.system.inspect((inspection) => this.observe(inspection));
     for (const ref of this.runtime.channels.all()) this.addChannel(ref);
     this.runtime.bus.on('channel', this.onChannel);
+    this.runtime.bus.on('flow', this.onFlow);
     this.runtime.bus.on('hangup', this.onHangup);
     this.runtime.bus.on('removed', this.onRemoved);
   }
@@ -64,6 +66,7 @@ export class RuntimeWatch {
     if (!this.started) return;
     this.started = false;
     this.runtime.bus.off('channel', this.onChannel);
+    this.runtime.bus.off('flow', this.onFlow);
     this.runtime.bus.off('hangup', this.onHangup);
     this.runtime.bus.off('removed', this.onRemoved);
     this.inspection?.unsubscribe();
@@ -80,13 +83,13 @@ export class RuntimeWatch {
       machine: machineOf(ref),
       uniqueid,
     });
-    this.checkFlow(uniqueid);
+    const flow = this.runtime.flow(uniqueid);
+    if (flow) this.addFlow(uniqueid, flow);
   }
 
-  /** The runtime starts call logic from a channel's snapshot listener: look after each one. */
-  private checkFlow(uniqueid: string): void {
-    const flow = this.runtime.flow(uniqueid);
-    if (!flow || this.registry.idOf(flow) !== undefined) return;
+  /** A call-logic actor: the `logic` child of the channel actor of `uniqueid`. */
+  private addFlow(uniqueid: string, flow: AnyActorRef): void {
+    if (this.registry.idOf(flow) !== undefined) return;
     const id = `flow:${uniqueid}`;
     const tracked = this.registry.track({
       id,
@@ -99,16 +102,12 @@ export class RuntimeWatch {
     if (!tracked) return;
     this.registry.hold(
       id,
-      flow.system.inspect((inspection) => this.observe(inspection, id, uniqueid)),
-    );
-    this.registry.hold(
-      id,
       flow.subscribe({
         complete: () => this.registry.touch(id),
         error: () => this.registry.touch(id),
       }),
     );
-    // Children invoked before we looked (a flow's first state may invoke one at once).
+    // Children invoked before we looked (the watch may start in the middle of a call).
     const children = (flow.getSnapshot() as { children?: Record<string, AnyActorRef> }).children;
     for (const child of Object.values(children ?? {})) this.addChild(child, id, uniqueid);
   }
@@ -132,15 +131,11 @@ export class RuntimeWatch {
   }
 
   /**
-   * One inspection event of the supervisor's system, or of the system of a call-logic actor. It
-   * runs inside the runtime's event handling: whatever goes wrong here must not reach it.
+   * One inspection event of the runtime's actor system. It runs inside the runtime's event
+   * handling: whatever goes wrong here must not reach it.
    */
-  private readonly observe = (
-    inspection: InspectionEvent,
-    flowId?: string,
-    uniqueid?: string,
-  ): void => {
-    this.guard(() => this.follow(inspection, flowId, uniqueid));
+  private readonly observe = (inspection: InspectionEvent): void => {
+    this.guard(() => this.follow(inspection));
   };
 
   private guard(step: () => void): void {
@@ -152,7 +147,7 @@ export class RuntimeWatch {
     }
   }
 
-  private follow(inspection: InspectionEvent, flowId?: string, uniqueid?: string): void {
+  private follow(inspection: InspectionEvent): void {
     const ref = inspection.actorRef as AnyActorRef;
     switch (inspection.type) {
       case '@xstate.microstep':
@@ -165,26 +160,43 @@ export class RuntimeWatch {
         // An actor starts with this event (its snapshot can be read from then on, not before:
         // XState announces it with `@xstate.actor` while it is still being built).
         if (inspection.event.type !== 'xstate.init') return;
-        if (this.registry.idOf(ref) === undefined && machineOf(ref)) {
-          if (flowId !== undefined && uniqueid !== undefined) this.addChild(ref, flowId, uniqueid);
-          else if (ref._parent === this.runtime.supervisor) this.addChannel(ref as ChannelActorRef);
-        }
+        if (this.registry.idOf(ref) === undefined && machineOf(ref)) this.addStarted(ref);
         this.registry.stepped(ref, inspection.event, ref.getSnapshot() as never);
         return;
       }
       case '@xstate.snapshot': {
         // The step of `xstate.init` was taken from its event, above.
         if (inspection.event.type === 'xstate.init') return;
-        const actor = this.registry.stepped(ref, inspection.event, inspection.snapshot as never);
-        if (actor?.kind === 'channel' && actor.uniqueid !== undefined)
-          this.checkFlow(actor.uniqueid);
+        this.registry.stepped(ref, inspection.event, inspection.snapshot as never);
         return;
       }
     }
   }
 
+  /**
+   * An actor that just started, placed by its parent: a channel actor (the supervisor's child), its
+   * call logic (the channel actor's child), or a machine the call logic invoked, however deep.
+   */
+  private addStarted(ref: AnyActorRef): void {
+    const supervisor = this.runtime.supervisor;
+    if (ref._parent === supervisor) {
+      this.addChannel(ref as ChannelActorRef);
+      return;
+    }
+    let channel = ref._parent;
+    while (channel && channel._parent !== supervisor) channel = channel._parent;
+    if (!channel) return;
+    const uniqueid = channel.id;
+    if (ref._parent === channel) this.addFlow(uniqueid, ref);
+    else this.addChild(ref, `flow:${uniqueid}`, uniqueid);
+  }
+
   private readonly onChannel = ({ ref }: RuntimeEvents['channel']): void => {
     this.guard(() => this.addChannel(ref));
+  };
+
+  private readonly onFlow = ({ uniqueid, ref }: RuntimeEvents['flow']): void => {
+    this.guard(() => this.addFlow(uniqueid, ref));
   };
 
   private readonly onHangup = ({ uniqueid }: RuntimeEvents['hangup']): void => {

@@ -1,5 +1,5 @@
 import { type Actor, createActor } from 'xstate';
-import { supervisorMachine } from '../../src/actors/supervisorMachine.js';
+import { type SupervisorNotice, supervisorMachine } from '../../src/actors/supervisorMachine.js';
 import type { ChannelContext } from '../../src/machines/channel/channelContext.js';
 import type { ChannelOutput } from '../../src/machines/channel/channelMachine.js';
 import { describeChannel } from '../../src/machines/channel/describeChannel.js';
@@ -23,25 +23,27 @@ export function startRecordedSupervisor(lingerMs = 60_000): {
 } {
   const client = new FakeAmiClient();
   const channels = new Map<string, ChannelRecord>();
+  const notify = (notice: SupervisorNotice): void => {
+    if (notice.type === 'channel') {
+      const { uniqueid, ref } = notice;
+      const record: ChannelRecord = { states: [], context: ref.getSnapshot().context };
+      channels.set(uniqueid, record);
+      const observe = () => {
+        const snapshot = ref.getSnapshot();
+        record.context = snapshot.context;
+        const label = describeChannel(snapshot);
+        if (record.states.at(-1) !== label) record.states.push(label);
+      };
+      observe();
+      ref.subscribe({ next: observe, complete: observe, error: () => {} });
+    } else if (notice.type === 'hangup') {
+      const record = channels.get(notice.uniqueid);
+      if (record) record.output = notice.output;
+    }
+  };
   const supervisor = createActor(supervisorMachine, {
-    input: { client, lingerMs },
+    input: { client, lingerMs, notify },
     systemId: 'ami',
-  });
-  supervisor.on('channel', ({ uniqueid, ref }) => {
-    const record: ChannelRecord = { states: [], context: ref.getSnapshot().context };
-    channels.set(uniqueid, record);
-    const observe = () => {
-      const snapshot = ref.getSnapshot();
-      record.context = snapshot.context;
-      const label = describeChannel(snapshot);
-      if (record.states.at(-1) !== label) record.states.push(label);
-    };
-    observe();
-    ref.subscribe({ next: observe, complete: observe, error: () => {} });
-  });
-  supervisor.on('hangup', ({ uniqueid, output }) => {
-    const record = channels.get(uniqueid);
-    if (record) record.output = output;
   });
   supervisor.start();
   return { client, supervisor, channels };

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
+import { supervisorHoldings } from '../../src/actors/supervisorMachine.js';
 import type { AmiMessage } from '../../src/protocol/message.js';
 import { startRecordedSupervisor } from './channelRecorder.js';
 import { syntheticCall } from './syntheticCalls.js';
@@ -9,14 +10,13 @@ import { syntheticCall } from './syntheticCalls.js';
 async function run(stream: readonly AmiMessage[]) {
   const { client, supervisor, channels } = startRecordedSupervisor();
   client.connect();
-  await waitFor(supervisor, (s) => s.matches({ connected: 'live' }));
+  await waitFor(supervisor, (s) => s.matches({ session: 'live' }));
   client.emit(...stream);
-  const directory = supervisor.getSnapshot().context.router.directory;
   const result = {
     channels: Object.fromEntries(
       [...channels].sort(([a], [b]) => a.localeCompare(b)).map(([id, r]) => [id, r]),
     ),
-    sizes: directory.sizes,
+    sizes: supervisorHoldings(supervisor),
   };
   supervisor.stop();
   return result;

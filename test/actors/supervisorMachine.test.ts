@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock, waitFor } from 'xstate';
 import {
   channelActorOf,
-  type SupervisorEmitted,
+  type SupervisorNotice,
+  supervisorHoldings,
   supervisorMachine,
 } from '../../src/actors/supervisorMachine.js';
 import { describeChannel } from '../../src/machines/channel/describeChannel.js';
@@ -15,82 +16,78 @@ const LINGER = 1000;
 function setup() {
   const client = new FakeAmiClient();
   const clock = new SimulatedClock();
+  const emitted: SupervisorNotice[] = [];
   const supervisor = createActor(supervisorMachine, {
-    input: { client, lingerMs: LINGER },
+    input: { client, lingerMs: LINGER, notify: (notice) => emitted.push(notice) },
     systemId: 'ami',
     clock,
   });
-  const emitted: SupervisorEmitted[] = [];
-  supervisor.on('*', (event) => emitted.push(event));
   supervisor.start();
-  const live = () => waitFor(supervisor, (s) => s.matches({ connected: 'live' }));
+  const live = () => waitFor(supervisor, (s) => s.matches({ session: 'live' }));
   const label = (uniqueid: string) => {
     const ref = channelActorOf(supervisor, uniqueid);
     return ref ? describeChannel(ref.getSnapshot()) : undefined;
   };
-  const directory = () => supervisor.getSnapshot().context.router.directory;
-  const scheduled = () => Object.keys(supervisor.system.getSnapshot()._scheduledEvents).length;
-  return { client, clock, supervisor, emitted, live, label, directory, scheduled };
+  const actor = (uniqueid: string) => channelActorOf(supervisor, uniqueid);
+  /** `live`, `done` (hung up and lingering), or undefined once removed. */
+  const status = (uniqueid: string) => {
+    const ref = actor(uniqueid);
+    return ref && (ref.getSnapshot().status === 'active' ? 'live' : 'done');
+  };
+  const holdings = () => supervisorHoldings(supervisor);
+  const scheduled = () => holdings().timers;
+  return { client, clock, supervisor, emitted, live, label, actor, status, holdings, scheduled };
 }
 
 describe('supervisorMachine', () => {
-  it('should reflect the connection’s life in its states', async () => {
-    const { client, supervisor, emitted, live } = setup();
-    expect(supervisor.getSnapshot().value).toBe('connecting');
+  it('should follow the connection’s session: offline, resyncing, live, closed', async () => {
+    const { client, supervisor, live } = setup();
+    expect(supervisor.getSnapshot().value).toEqual({ session: 'offline', linger: 'idle' });
     client.connect();
     await live();
     client.drop();
-    expect(supervisor.getSnapshot().value).toBe('reconnecting');
+    expect(supervisor.getSnapshot().matches({ session: 'offline' })).toBe(true);
     client.connect();
     await live();
     client.close();
     expect(supervisor.getSnapshot().status).toBe('done');
-    const states = emitted.flatMap((e) => (e.type === 'connection' ? [e.state] : []));
-    expect(states).toEqual([
-      'connecting',
-      'connected',
-      'reconnecting',
-      'reconnecting',
-      'connected',
-      'closed',
-    ]);
     expect(client.listenerCount()).toBe(0);
   });
 
-  it('should start in connected when the client already is', async () => {
+  it('should go live at once when the client is already connected', async () => {
     const client = new FakeAmiClient();
     client.connect();
     const supervisor = createActor(supervisorMachine, { input: { client } }).start();
-    await waitFor(supervisor, (s) => s.matches({ connected: 'live' }));
+    await waitFor(supervisor, (s) => s.matches({ session: 'live' }));
     supervisor.stop();
   });
 
   it('should keep a hung-up channel reachable for the linger, then remove it', async () => {
-    const { client, clock, live, directory, emitted, scheduled } = setup();
+    const { client, clock, live, status, actor, emitted, scheduled } = setup();
     client.connect();
     await live();
     const call = syntheticCall(0);
     client.emit(...call);
     const agent = '2000000000.2';
-    expect(directory().status(agent)).toBe('done');
+    expect(status(agent)).toBe('done');
     expect(emitted.find((e) => e.type === 'hangup' && e.uniqueid === agent)).toMatchObject({
       output: { cause: 16, causeText: 'Normal Clearing' },
     });
     // The VarSet after the Hangup did not resurrect the channel, and is not applied.
-    expect(directory().get(agent)?.getSnapshot().context.variables.LATE).toBeUndefined();
+    expect(actor(agent)?.getSnapshot().context.variables.LATE).toBeUndefined();
     // Removal is swept once per linger period: at least one full period after the hang-up.
     clock.increment(LINGER - 1);
-    expect(directory().status(agent)).toBe('done');
+    expect(status(agent)).toBe('done');
     clock.increment(1);
-    expect(directory().status(agent)).toBe('done');
+    expect(status(agent)).toBe('done');
     clock.increment(LINGER);
-    expect(directory().status(agent)).toBeUndefined();
+    expect(status(agent)).toBeUndefined();
     expect(emitted.filter((e) => e.type === 'removed')).toHaveLength(3);
     expect(scheduled()).toBe(0);
   });
 
   it('should leave nothing behind after thousands of calls', async () => {
-    const { client, clock, live, directory, emitted, scheduled, supervisor } = setup();
+    const { client, clock, live, holdings, emitted, supervisor } = setup();
     client.connect();
     await live();
     const listeners = client.listenerCount();
@@ -100,23 +97,23 @@ describe('supervisorMachine', () => {
     const half = Math.floor(stream.length / 2) + 1234;
     client.emit(...stream.slice(0, half));
     // Mid-stream, hundreds of calls are up at once.
-    expect(directory().liveUniqueids().length).toBeGreaterThan(500);
+    expect(holdings().channels - holdings().lingering).toBeGreaterThan(500);
     clock.increment(LINGER);
     client.emit(...stream.slice(half));
     expect(emitted.filter((e) => e.type === 'hangup')).toHaveLength(3 * calls);
     clock.increment(LINGER);
     clock.increment(LINGER);
-    expect(directory().sizes).toEqual({
+    expect(holdings()).toEqual({
       channels: 0,
       names: 0,
       early: 0,
       lingering: 0,
       bridges: 0,
       inBridges: 0,
+      timers: 0,
     });
-    expect(scheduled()).toBe(0);
     expect(client.listenerCount()).toBe(listeners);
-    expect(Object.keys(supervisor.getSnapshot().children)).toEqual(['client']);
+    expect(Object.keys(supervisor.getSnapshot().children)).toEqual(['connection']);
     expect(emitted.filter((e) => e.type === 'removed')).toHaveLength(3 * calls);
     // Every channel actor ever created has finished: none is left running in the system.
     const refs = emitted.flatMap((e) => (e.type === 'channel' ? [e.ref] : []));
@@ -125,16 +122,16 @@ describe('supervisorMachine', () => {
   });
 
   it('should deliver an OriginateResponse that comes before its Newchannel', async () => {
-    const { client, live, directory } = setup();
+    const { client, live, actor, holdings } = setup();
     client.connect();
     await live();
     const [newchannel, , , , , response] = syntheticCall(1);
     client.emit(response!, newchannel!);
-    expect(directory().get('2000000000.3')?.getSnapshot().context.originate).toEqual({
+    expect(actor('2000000000.3')?.getSnapshot().context.originate).toEqual({
       actionId: 'orig-1',
       response: 'Success',
     });
-    expect(directory().sizes.early).toBe(0);
+    expect(holdings().early).toBe(0);
   });
 
   it('should create an actor for a channel first met mid-call, in its current state', async () => {
@@ -151,7 +148,7 @@ describe('supervisorMachine', () => {
   });
 
   it('should follow a Rename and route by the new name', async () => {
-    const { client, live, directory } = setup();
+    const { client, live, actor } = setup();
     client.connect();
     await live();
     client.emit(channelEvent('Newchannel', '4.1', 'PJSIP/a-00000001', 4));
@@ -161,24 +158,27 @@ describe('supervisorMachine', () => {
       ['Newname', 'PJSIP/b-00000001'],
       ['Uniqueid', '4.1'],
     ]);
-    expect(directory().uniqueidByName('PJSIP/b-00000001')).toBe('4.1');
-    expect(directory().uniqueidByName('PJSIP/a-00000001')).toBeUndefined();
-    expect(directory().get('4.1')?.getSnapshot().context.name).toBe('PJSIP/b-00000001');
+    expect(actor('4.1')?.getSnapshot().context.name).toBe('PJSIP/b-00000001');
+    // An event that names its channel only by name reaches it by the new name, not the old one.
+    const varSet = (channel: string, variable: string): Array<[string, string]> => [
+      ['Event', 'VarSet'],
+      ['Channel', channel],
+      ['Variable', variable],
+      ['Value', '1'],
+    ];
+    client.event(varSet('PJSIP/b-00000001', 'BY_NEW_NAME'));
+    client.event(varSet('PJSIP/a-00000001', 'BY_OLD_NAME'));
+    expect(actor('4.1')?.getSnapshot().context.variables).toMatchObject({ BY_NEW_NAME: '1' });
+    expect(actor('4.1')?.getSnapshot().context.variables.BY_OLD_NAME).toBeUndefined();
   });
 
-  it('should carry out a channel’s PBX request through the client', async () => {
-    const { client, live, directory } = setup();
+  it('should never act on Asterisk for a channel: channel actors are a read model', async () => {
+    const { client, live } = setup();
     client.connect();
     await live();
-    client.emit(channelEvent('Newchannel', '5.1', 'PJSIP/c-00000001', 6));
-    directory().get('5.1')?.send({ type: 'hangup', cause: 16 });
-    expect(client.sent.at(-1)).toEqual({
-      name: 'Hangup',
-      fields: [
-        ['Channel', 'PJSIP/c-00000001'],
-        ['Cause', '16'],
-      ],
-    });
+    const before = client.sent.length;
+    client.emit(...syntheticCall(5));
+    expect(client.sent.slice(before)).toEqual([]);
   });
 
   it('should rebuild channels that were up before it connected', async () => {
@@ -198,7 +198,7 @@ describe('supervisorMachine', () => {
   });
 
   it('should resync after a reconnect: keep, create, lose, and apply held events once', async () => {
-    const { client, live, label, directory, emitted, supervisor } = setup();
+    const { client, live, label, actor, emitted, supervisor } = setup();
     client.connect();
     await live();
     client.emit(
@@ -213,7 +213,7 @@ describe('supervisorMachine', () => {
     ];
     client.holdLists = true;
     client.connect();
-    expect(supervisor.getSnapshot().matches({ connected: 'resyncing' })).toBe(true);
+    expect(supervisor.getSnapshot().matches({ session: 'resyncing' })).toBe(true);
     // While the list is being fetched: a digit, a repeated state, a hang-up, a new channel.
     client.emit(
       channelEvent('DTMFEnd', '6.1', 'PJSIP/keep-1', 6, [
@@ -231,8 +231,8 @@ describe('supervisorMachine', () => {
     client.releaseLists();
     await live();
     expect(label('6.1')).toBe('answered+bridged');
-    expect(directory().get('6.1')?.getSnapshot().context.dtmf).toBe('7');
-    expect(directory().get('6.1')?.getSnapshot().context.bridge).toEqual({
+    expect(actor('6.1')?.getSnapshot().context.dtmf).toBe('7');
+    expect(actor('6.1')?.getSnapshot().context.bridge).toEqual({
       id: 'b-9',
       peers: ['6.4'],
     });
@@ -265,7 +265,7 @@ describe('supervisorMachine', () => {
   });
 
   it('should end nothing as lost when the shutdown hung everything up before the reconnect', async () => {
-    const { client, clock, live, emitted, directory, scheduled } = setup();
+    const { client, clock, live, emitted, holdings, scheduled } = setup();
     client.connect();
     await live();
     client.emit(...traceMessages('shutdown'));
@@ -278,7 +278,7 @@ describe('supervisorMachine', () => {
     ).toEqual([false, false]);
     clock.increment(LINGER);
     clock.increment(LINGER);
-    expect(directory().sizes.channels).toBe(0);
+    expect(holdings().channels).toBe(0);
     expect(scheduled()).toBe(0);
   });
 

@@ -24,7 +24,7 @@ async function replay(name: string) {
 async function connectedSupervisor() {
   const harness = startRecordedSupervisor();
   harness.client.connect();
-  await waitFor(harness.supervisor, (s) => s.matches({ connected: 'live' }));
+  await waitFor(harness.supervisor, (s) => s.matches({ session: 'live' }));
   return harness;
 }
 

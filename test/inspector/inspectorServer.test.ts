@@ -44,9 +44,9 @@ describe('the inspector on the embedded PBX', () => {
       kind: 'supervisor',
       parent: null,
       machine: 'ami',
-      state: 'connected.live',
+      state: '(session.live, linger.idle)',
       status: 'active',
-      value: { connected: 'live' },
+      value: { session: 'live', linger: 'idle' },
     });
 
     const phone = placeIvrCall(setup);
@@ -274,15 +274,17 @@ describe('the inspector on the embedded PBX', () => {
     expect(nodeByKey(channel.root, 'hungUp')?.type).toBe('final');
     expect(live.transitions).toContainEqual({
       event: 'ami.Hangup',
-      targets: ['channel.hungUp'],
+      targets: ['channel.ending'],
       guard: 'isSelf',
     });
     const ivr = await getJson<StatechartJson>(`${inspector.url}api/machines/ivr`);
     expect(nodeByKey(ivr.root, 'passcode')?.invoke).toEqual(['passcode']);
     const supervisor = await getJson<StatechartJson>(`${inspector.url}api/machines/ami`);
-    expect(nodeByKey(supervisor.root, 'connected')?.states.map((s) => s.key)).toEqual([
+    expect(nodeByKey(supervisor.root, 'session')?.states.map((s) => s.key)).toEqual([
+      'offline',
       'resyncing',
       'live',
+      'closed',
     ]);
     const one = await getJson<{ actor: ActorDetail }>(`${inspector.url}api/actors/supervisor`);
     expect(one.actor.context).toMatchObject({

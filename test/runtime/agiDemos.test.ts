@@ -9,6 +9,7 @@ import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
 import { startDtmfInjectionServer } from '../../src/runtime/dtmfInjectionServer.js';
+import { IDLE_STATS } from '../support/idleStats.js';
 
 /**
  * Every AsyncAGI demo, end to end on the embedded PBX over TCP: what AGI commands reached the PBX
@@ -261,7 +262,7 @@ describe('AsyncAGI calls at scale on the embedded PBX', () => {
     expect(peak.agiCommands).toBeGreaterThan(10);
     await eventually(() => removed.size === 200);
     expect(runtime.stats()).toEqual(before);
-    expect(before).toEqual({ channels: 0, calls: 0, flows: 0, agiCommands: 0, originates: 0 });
+    expect(before).toEqual(IDLE_STATS);
     expect(pbx.channels()).toEqual([]);
   }, 60_000);
 });

@@ -7,6 +7,7 @@ import {
   AmiConnectionClosedError,
 } from '../../src/connection/errors.js';
 import { channelMachine } from '../../src/machines/channel/channelMachine.js';
+import type { ChannelActorRef } from '../../src/machines/channel/channelSnapshot.js';
 import { createRuntime } from '../../src/runtime/createRuntime.js';
 import type { RuntimeEvents } from '../../src/runtime/runtimeEvents.js';
 import { FakeAmiClient } from '../actors/fakeAmiClient.js';
@@ -107,7 +108,7 @@ describe('createRuntime', () => {
   it('should report a failing handler on the bus, not as an unhandled rejection', async () => {
     const { client, runtime, seen } = start();
     runtime.handle(
-      (context) => context.dialplan.exten === '401',
+      (channel) => channel.context.dialplan.exten === '401',
       async () => {
         throw new Error('handler broke');
       },
@@ -153,7 +154,7 @@ describe('createRuntime', () => {
     expect(hangups).toEqual(['1795808402.0']);
     clock.increment(LINGER);
     clock.increment(LINGER);
-    expect(runtime.supervisor.getSnapshot().context.router.directory.sizes.channels).toBe(0);
+    expect(runtime.stats().channels).toBe(0);
     await runtime.close();
   });
 
@@ -236,10 +237,10 @@ describe('createRuntime', () => {
     clock.increment(LINGER);
     clock.increment(LINGER);
     expect(runtime.channels.all()).toEqual([]);
-    expect(runtime.supervisor.getSnapshot().context.router.directory.sizes.channels).toBe(0);
+    expect(runtime.stats().channels).toBe(0);
     expect(client.listenerCount()).toBe(listeners);
     expect(busListeners(runtime)).toBe(busCount);
-    expect(Object.keys(runtime.supervisor.system.getSnapshot()._scheduledEvents)).toEqual([]);
+    expect(runtime.stats().timers).toBe(0);
     await runtime.close();
   });
 
@@ -247,13 +248,14 @@ describe('createRuntime', () => {
     const { client, runtime } = start();
     client.connect();
     await runtime.ready();
+    const refs: ChannelActorRef[] = [];
+    runtime.bus.on('channel', ({ ref }) => refs.push(ref));
     const messages = traceMessages('bridge');
     client.emit(...messages.slice(0, messages.findIndex((m) => m.name === 'Hangup') + 1));
-    const refs = runtime.supervisor.getSnapshot().context.router.directory.refs();
-    expect(Object.keys(runtime.supervisor.system.getSnapshot()._scheduledEvents)).toHaveLength(1);
+    expect(runtime.stats().timers).toBe(1);
     await runtime.close();
     expect(client.listenerCount()).toBe(0);
-    expect(Object.keys(runtime.supervisor.system.getSnapshot()._scheduledEvents)).toEqual([]);
+    expect(runtime.stats().timers).toBe(0);
     expect(refs.every((ref) => ref.getSnapshot().status !== 'active')).toBe(true);
     await expect(runtime.ready()).rejects.toThrow();
   });

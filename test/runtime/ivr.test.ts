@@ -5,6 +5,7 @@ import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import { type IvrOutput, ivrMachine } from '../../src/machines/flows/ivrMachine.js';
 import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
+import { IDLE_STATS } from '../support/idleStats.js';
 import { killLeftovers, runTsx } from '../support/spawnTsx.js';
 
 /**
@@ -91,13 +92,7 @@ function pressWhen(setup: Setup, channel: string, prefix: string, digits: string
 /** Waits until every channel is gone from the PBX and from the runtime, and the runtime holds nothing. */
 async function expectNothingLeft(setup: Setup): Promise<void> {
   await eventually(() => setup.pbx.channels().length === 0 && setup.runtime.stats().channels === 0);
-  expect(setup.runtime.stats()).toEqual({
-    channels: 0,
-    calls: 0,
-    flows: 0,
-    agiCommands: 0,
-    originates: 0,
-  });
+  expect(setup.runtime.stats()).toEqual(IDLE_STATS);
 }
 
 describe('the IVR on extension 500 of the embedded PBX', () => {

@@ -1,10 +1,10 @@
 import { pino } from 'pino';
 import type { ActorRefLike } from 'xstate';
-import type { ChannelActorRef } from '../../src/actors/supervisorMachine.js';
 import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import type { Emitter, EventType } from '../../src/connection/emitter.js';
 import type { ChannelContext } from '../../src/machines/channel/channelContext.js';
 import type { ChannelOutput } from '../../src/machines/channel/channelMachine.js';
+import type { ChannelActorRef } from '../../src/machines/channel/channelSnapshot.js';
 import { describeChannel } from '../../src/machines/channel/describeChannel.js';
 import { ManualClock, type PbxHandle, startPbx } from '../../src/pbx/index.js';
 import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
@@ -165,14 +165,12 @@ export function listenerCount<T extends Record<EventType, unknown>>(bus: Emitter
 
 /** What an idle rig holds, to compare with after the calls. */
 export function footprint(rig: PbxRig) {
-  const supervisor = rig.runtime.supervisor;
   return {
-    directory: supervisor.getSnapshot().context.router.directory.sizes,
+    runtime: rig.runtime.stats(),
     liveChannelActors: rig.runtime.channels.all().length,
     trackedActors: rig.liveRefs.size,
     runningAfterRemoval: rig.runningAfterRemoval.length,
     runningActors: rig.runningActors.size,
-    scheduledEvents: Object.keys(supervisor.system.getSnapshot()._scheduledEvents).length,
     runtimeBusListeners: listenerCount(rig.runtime.bus),
     connectionBusListeners: listenerCount(rig.connection.bus),
     pendingActions: rig.connection.pendingActions,

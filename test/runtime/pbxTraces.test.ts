@@ -57,7 +57,7 @@ function hello(rig: PbxRig): Scenario {
 
 /**
  * bridge.tx.txt: Originate `Local/402@default`, then, once `402;2` is bridged with the agent, a
- * `Hangup` (cause 16) of `402;1`: sent here by the runtime, by asking that channel's actor, one
+ * `Hangup` (cause 16) of `402;1`: sent here by the runtime, through that channel's `Call`, one
  * second (PBX time) into the bridge. Records who shared the bridge at that moment.
  */
 function bridge(rig: PbxRig): Scenario & { sharing: () => Record<string, unknown> } {
@@ -72,7 +72,8 @@ function bridge(rig: PbxRig): Scenario & { sharing: () => Record<string, unknown
       );
       const caller = rig.runtime.channels.byName(name.replace(/;2$/, ';1'));
       if (!caller) failures.push(new Error(`no actor for ${name};1`));
-      caller?.send({ type: 'hangup', cause: 16 });
+      const call = caller && rig.runtime.call(caller.getSnapshot().context.uniqueid);
+      call?.hangup(16).catch((error: unknown) => failures.push(error));
     }, 1000);
   });
   originate(rig, '402', '"Bridge Test" <5550402>', 'bridge-402', failures);
@@ -182,7 +183,7 @@ describe('recorded scenarios re-enacted on the embedded PBX through the runtime'
       ...TRACE_STATES['asyncagi-hello'],
     });
     await eventually(() => rig.counts.removed === 8, 'every channel removed');
-    await eventually(() => footprint(rig).scheduledEvents === 0, 'the linger timer to go');
+    await eventually(() => footprint(rig).runtime.timers === 0, 'the linger timer to go');
     // The scenario drivers' own bus listeners are the only difference.
     expect({ ...footprint(rig), runtimeBusListeners: 0 }).toEqual({
       ...idle,

@@ -2,11 +2,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { describeChannel } from '../../src/machines/channel/describeChannel.js';
 import { eventually, footprint, type PbxRig, startPbxRig } from '../runtime/pbxRig.js';
+import { IDLE_STATS } from '../support/idleStats.js';
 
 /**
  * Issue 4's leak tests on the embedded PBX: a real `createRuntime` over TCP, thousands of calls of
  * the three recorded kinds (401 hello, 402 bridged with the agent, 403 AsyncAGI hung up by an AGI
- * command), then nothing per call may remain: no channel actor, directory entry, bridge, bus
+ * command), then nothing per call may remain: no channel actor, held event, bridge, bus
  * listener, pending action or timer, on either side. The PBX runs on fake time (a `ManualClock`),
  * so a 402 call's 30 s agent wait costs nothing; the runtime's linger is real (50 ms).
  */
@@ -81,7 +82,7 @@ async function expectNothingLeft(rig: PbxRig, before: ReturnType<typeof footprin
   );
   // The sweep that removed the last ones has no successor to schedule.
   await eventually(
-    () => footprint(rig).scheduledEvents === before.scheduledEvents,
+    () => footprint(rig).runtime.timers === before.runtime.timers,
     'the linger timer to go',
     SETTLE_TIMEOUT_MS,
   );
@@ -92,18 +93,10 @@ describe('the runtime on the embedded PBX at scale', () => {
   it('should start from nothing', async () => {
     rig = await startPbxRig({ lingerMs: LINGER_MS });
     const idle = footprint(rig);
-    expect(idle.directory).toEqual({
-      channels: 0,
-      names: 0,
-      early: 0,
-      lingering: 0,
-      bridges: 0,
-      inBridges: 0,
-    });
+    expect(idle.runtime).toEqual(IDLE_STATS);
     expect(idle).toMatchObject({
       liveChannelActors: 0,
       trackedActors: 0,
-      scheduledEvents: 0,
       pendingActions: 0,
       pbxChannels: 0,
       pbxTimers: 0,
@@ -147,7 +140,7 @@ describe('the runtime on the embedded PBX at scale', () => {
     expect(rig.pbx.channels()).toHaveLength(channels);
     // Each measure of the footprint sees the calls (so that it would see them left behind).
     const atPeak = footprint(rig);
-    expect(atPeak.directory).toMatchObject({
+    expect(atPeak.runtime).toMatchObject({
       channels,
       bridges: per('402'),
       inBridges: 2 * per('402'),

@@ -1,6 +1,4 @@
-import { decodeAgiEnv } from '../../protocol/agiEnv.js';
 import type { AmiMessage } from '../../protocol/message.js';
-import type { ChannelEvent } from './channelEvents.js';
 
 /** A caller ID or connected line: number and name as Asterisk reports them (`<unknown>` kept). */
 export interface PartyId {
@@ -111,8 +109,10 @@ export const MAX_HISTORY = 64;
 export const MAX_DTMF = 256;
 
 const NO_PARTY: PartyId = Object.freeze({ num: '', name: '' });
-const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze({});
-const NO_STRINGS: readonly string[] = Object.freeze([]);
+/** No variables: an input without any shares this object. */
+export const NO_VARIABLES: Readonly<Record<string, string>> = Object.freeze({});
+/** The empty list the context shares, so that an unchanged list is the same object. */
+export const NO_STRINGS: readonly string[] = Object.freeze([]);
 const NO_STEPS: readonly DialplanStep[] = Object.freeze([]);
 const NO_DIAL: DialInfo = Object.freeze({
   legs: NO_STRINGS,
@@ -193,170 +193,10 @@ export function initialChannelContext(input: ChannelInput): ChannelContext {
 }
 
 /**
- * Folds one event into the context: the single place where AMI fields become channel facts.
- * Returns only the fields that change (an `assign` partial), or `undefined` when nothing does.
- *
- * Every transition of the statechart runs this exactly once per event, so it is written for the
- * hot path: one `switch` on the event name, as few field look-ups as the event needs.
- *
- * @example
- * const partial = absorbEvent(context, toChannelEvent(newCalleridMessage));
- */
-export function absorbEvent(
-  context: ChannelContext,
-  event: ChannelEvent,
-): Partial<ChannelContext> | undefined {
-  if (event.type === 'sync') return absorbSync(context, event.message, event.members);
-  if (event.type === 'lost') {
-    return { hangup: { ...context.hangup, cause: 0, causeText: 'Lost', lost: true } };
-  }
-  if (!('message' in event)) return undefined;
-  const message = event.message;
-  const changes: { -readonly [K in keyof ChannelContext]?: ChannelContext[K] } = {};
-  let changed = false;
-  const prefix = prefixOf(message, context.uniqueid);
-  const variables = readChanVariables(message, prefix, context.variables);
-  if (variables !== context.variables) {
-    changes.variables = variables;
-    changed = true;
-  }
-
-  switch (message.name) {
-    case 'Newchannel':
-      Object.assign(changes, newchannelFields(message));
-      return changes;
-    case 'Newstate': {
-      const code = Number(message.get('ChannelState') ?? context.state.code);
-      const desc = message.get('ChannelStateDesc') ?? '';
-      if (code === context.state.code && desc === context.state.desc) break;
-      changes.state = { code, desc };
-      return changes;
-    }
-    case 'Rename': {
-      const newName = message.get('Newname');
-      if (!newName || newName === context.name) break;
-      changes.name = newName;
-      return changes;
-    }
-    case 'NewCallerid': {
-      const callerId = partyAfter(context.callerId, message, 'CallerID');
-      if (callerId === context.callerId) break;
-      changes.callerId = callerId;
-      return changes;
-    }
-    case 'NewConnectedLine': {
-      const connectedLine = partyAfter(context.connectedLine, message, 'ConnectedLine');
-      if (connectedLine === context.connectedLine) break;
-      changes.connectedLine = connectedLine;
-      return changes;
-    }
-    case 'Newexten': {
-      const step: DialplanStep = {
-        context: message.get('Context') ?? '',
-        exten: message.get('Extension') ?? message.get('Exten') ?? '',
-        priority: Number(message.get('Priority') ?? 0),
-        application: message.get('Application') ?? '',
-        appData: message.get('AppData') ?? '',
-      };
-      changes.dialplan = step;
-      changes.history = appendBounded(context.history, step, MAX_HISTORY);
-      return changes;
-    }
-    case 'VarSet': {
-      const name = message.get('Variable');
-      if (name === undefined) break;
-      const value = message.get('Value') ?? '';
-      const base = changes.variables ?? context.variables;
-      if (base[name] === value) break;
-      changes.variables = { ...base, [name]: value };
-      return changes;
-    }
-    case 'AsyncAGIStart':
-      changes.agi = {
-        env: decodeAgiEnv(message.get('Env') ?? ''),
-        sessions: context.agi.sessions + 1,
-      };
-      return changes;
-    case 'BridgeEnter':
-    case 'BridgeLeave': {
-      const bridge = bridgeAfter(context, event.members, message);
-      if (bridge === context.bridge) break;
-      changes.bridge = bridge;
-      return changes;
-    }
-    case 'LocalBridge':
-    case 'LocalOptimizationBegin':
-    case 'LocalOptimizationEnd': {
-      const one = message.get('LocalOneUniqueid');
-      const two = message.get('LocalTwoUniqueid');
-      const peer = one === context.uniqueid ? two : two === context.uniqueid ? one : undefined;
-      if (!peer || peer === context.localPeer) break;
-      changes.localPeer = peer;
-      return changes;
-    }
-    case 'DialBegin':
-    case 'DialEnd': {
-      const dial = dialAfter(context.dial, message, prefix);
-      if (dial === context.dial) break;
-      changes.dial = dial;
-      return changes;
-    }
-    case 'DTMFEnd': {
-      if (message.get('Direction') !== 'Received') break;
-      const digit = message.get('Digit') ?? '';
-      if (digit === '') break;
-      const digits = context.dtmf + digit;
-      changes.dtmf = digits.length > MAX_DTMF ? digits.slice(-MAX_DTMF) : digits;
-      return changes;
-    }
-    case 'OriginateResponse': {
-      const actionId = message.get('ActionID') ?? '';
-      const response = message.get('Response') ?? '';
-      const known = context.originate;
-      if (known?.actionId === actionId && known.response === response) break;
-      changes.originate = { actionId, response };
-      return changes;
-    }
-    case 'HangupRequest':
-    case 'SoftHangupRequest': {
-      const requestCause = Number(message.get('Cause') ?? 0);
-      if (context.hangup?.requestCause === requestCause) break;
-      changes.hangup = { ...context.hangup, requestCause };
-      return changes;
-    }
-    case 'Hangup':
-      changes.hangup = {
-        ...context.hangup,
-        cause: Number(message.get('Cause') ?? 0),
-        causeText: message.get('Cause-txt') ?? '',
-        lost: false,
-      };
-      return changes;
-  }
-  return changed ? changes : undefined;
-}
-
-/** Which field prefix describes this channel in a message (two-channel events carry two snapshots). */
-function prefixOf(message: AmiMessage, uniqueid: string): string {
-  switch (message.name) {
-    case 'DialBegin':
-    case 'DialEnd':
-    case 'DialState':
-      return message.get('Uniqueid') === uniqueid ? '' : 'Dest';
-    case 'LocalBridge':
-    case 'LocalOptimizationBegin':
-    case 'LocalOptimizationEnd':
-      return message.get('LocalOneUniqueid') === uniqueid ? 'LocalOne' : 'LocalTwo';
-    default:
-      return '';
-  }
-}
-
-/**
  * The variables after the `ChanVariable` lines of a message, or `current` itself when they change
  * nothing (the common case: no new object per event).
  */
-function readChanVariables(
+export function readChanVariables(
   message: AmiMessage,
   prefix: string,
   current: Readonly<Record<string, string>>,
@@ -376,105 +216,4 @@ function readChanVariables(
     next[name] = line.slice(eq + 1);
   }
   return next ?? current;
-}
-
-/** The party a `NewCallerid`/`NewConnectedLine` reports, or `current` itself when it is the same. */
-function partyAfter(
-  current: PartyId,
-  message: AmiMessage,
-  prefix: 'CallerID' | 'ConnectedLine',
-): PartyId {
-  const num = message.get(prefix === 'CallerID' ? 'CallerIDNum' : 'ConnectedLineNum') ?? '';
-  const name = message.get(prefix === 'CallerID' ? 'CallerIDName' : 'ConnectedLineName') ?? '';
-  return num === current.num && name === current.name ? current : { num, name };
-}
-
-/** What a (late) `Newchannel` says about the channel: the same facts a fresh context starts with. */
-function newchannelFields(message: AmiMessage): Partial<ChannelContext> {
-  const { name, linkedid, state, callerId, connectedLine, dialplan } = initialChannelContext(
-    channelInputFrom(message),
-  );
-  return { name, linkedid, state, callerId, connectedLine, dialplan };
-}
-
-/** A list item describes the channel now: take its state, position and bridge as they are. */
-function absorbSync(
-  context: ChannelContext,
-  message: AmiMessage,
-  members: readonly string[] | undefined,
-): Partial<ChannelContext> {
-  const input = channelInputFrom(message);
-  const changes: { -readonly [K in keyof ChannelContext]?: ChannelContext[K] } = {
-    state: {
-      code: input.channelState ?? context.state.code,
-      desc: input.channelStateDesc ?? context.state.desc,
-    },
-    callerId: input.callerId ?? context.callerId,
-    connectedLine: input.connectedLine ?? context.connectedLine,
-    linkedid: input.linkedid || context.linkedid,
-    name: input.name || context.name,
-  };
-  if (input.variables && input.variables !== NO_VARIABLES) {
-    changes.variables = { ...context.variables, ...input.variables };
-  }
-  const position = context.dialplan;
-  if (position.context !== input.context || position.exten !== input.exten) {
-    changes.dialplan = {
-      context: input.context ?? '',
-      exten: input.exten ?? '',
-      priority: input.priority ?? 0,
-      application: message.get('Application') ?? '',
-      appData: message.get('ApplicationData') ?? message.get('Data') ?? '',
-    };
-  }
-  changes.bridge = input.bridgeId
-    ? { id: input.bridgeId, peers: members?.filter((m) => m !== context.uniqueid) ?? NO_STRINGS }
-    : undefined;
-  if (input.inAgi && context.agi.sessions === 0) changes.agi = { ...context.agi, sessions: 1 };
-  return changes;
-}
-
-function bridgeAfter(
-  context: ChannelContext,
-  members: readonly string[] | undefined,
-  message: AmiMessage,
-): ChannelContext['bridge'] {
-  const id = message.get('BridgeUniqueid') ?? '';
-  const who = message.get('Uniqueid');
-  const self = context.uniqueid;
-  if (who === self) {
-    if (message.name === 'BridgeLeave') return undefined;
-    return { id, peers: members ? members.filter((m) => m !== self) : NO_STRINGS };
-  }
-  if (context.bridge?.id !== id || who === undefined) return context.bridge;
-  // Another channel came or went: trust the supervisor's member list, else patch ours.
-  const peers = members
-    ? members.filter((m) => m !== self)
-    : message.name === 'BridgeEnter'
-      ? context.bridge.peers.includes(who)
-        ? context.bridge.peers
-        : [...context.bridge.peers, who]
-      : context.bridge.peers.filter((m) => m !== who);
-  return { id, peers };
-}
-
-function dialAfter(dial: DialInfo, message: AmiMessage, prefix: string): DialInfo {
-  const dest = message.get('DestUniqueid') ?? '';
-  if (prefix === 'Dest') {
-    return message.name === 'DialBegin' ? { ...dial, dialedBy: message.get('Uniqueid') } : dial;
-  }
-  if (message.name === 'DialBegin') {
-    return dial.legs.includes(dest) ? dial : { ...dial, legs: [...dial.legs, dest] };
-  }
-  return {
-    ...dial,
-    legs: dial.legs.filter((leg) => leg !== dest),
-    lastStatus: message.get('DialStatus') ?? '',
-  };
-}
-
-function appendBounded<T>(list: readonly T[], item: T, max: number): readonly T[] {
-  const next = list.length >= max ? list.slice(list.length - max + 1) : list.slice();
-  next.push(item);
-  return next;
 }

@@ -1,3 +1,4 @@
+import type { AnyActorLogic } from 'xstate';
 import type { AmiMessage } from '../../protocol/message.js';
 
 /**
@@ -26,24 +27,31 @@ export interface ChannelLostEvent {
   readonly type: 'lost';
 }
 
-/** Requests from the application, carried out by the named PBX actions (see `channelMachine`). */
-export type ChannelCommandEvent =
-  | { readonly type: 'hangup'; readonly cause?: number }
-  | { readonly type: 'setVariable'; readonly name: string; readonly value: string }
-  | { readonly type: 'playDtmf'; readonly digit: string; readonly receive?: boolean }
-  | {
-      readonly type: 'redirect';
-      readonly context: string;
-      readonly exten: string;
-      readonly priority?: number;
-    };
+/**
+ * Starts the call logic of the channel (an application's handler, see `runtime.handle`) as its
+ * child actor `logic`, stopped with the channel.
+ */
+export interface ChannelLogicEvent {
+  readonly type: 'logic.start';
+  readonly logic: AnyActorLogic;
+  readonly input: unknown;
+}
+
+/**
+ * Raised by the channel itself on hang-up: whether call logic still has to finish, and when it has
+ * taken too long.
+ */
+export interface ChannelSettlingEvent {
+  readonly type: 'logic.settled' | 'logic.finishing' | 'logic.overdue';
+}
 
 /** Everything a channel statechart accepts. */
 export type ChannelEvent =
   | ChannelAmiEvent
   | ChannelSyncEvent
   | ChannelLostEvent
-  | ChannelCommandEvent;
+  | ChannelLogicEvent
+  | ChannelSettlingEvent;
 
 const typeCache = new Map<string, `ami.${string}`>();
 
@@ -72,16 +80,6 @@ export function amiEventType(name: string): `ami.${string}` {
  */
 export function toChannelEvent(message: AmiMessage): ChannelAmiEvent {
   return { type: amiEventType(message.name), message };
-}
-
-/**
- * What a channel asks the supervisor (system id `ami`) to send to Asterisk: fire and forget; the
- * outcome shows up as AMI events (a failure is reported on the runtime's bus).
- */
-export interface AmiSendRequest {
-  readonly type: 'ami.send';
-  readonly action: string;
-  readonly fields: ReadonlyArray<readonly [key: string, value: string]>;
 }
 
 /**

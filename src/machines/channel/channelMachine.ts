@@ -1,14 +1,18 @@
-import { assign, emit, enqueueActions, setup } from 'xstate';
 import {
-  absorbEvent,
-  type ChannelContext,
-  type ChannelInput,
-  initialChannelContext,
-} from './channelContext.js';
-import type { AmiSendRequest, ChannelEmitted, ChannelEvent } from './channelEvents.js';
+  type AnyActorLogic,
+  type AnyActorRef,
+  cancel,
+  emit,
+  enqueueActions,
+  raise,
+  setup,
+} from 'xstate';
+import { absorbEvent } from './absorbEvent.js';
+import { type ChannelContext, type ChannelInput, initialChannelContext } from './channelContext.js';
+import type { ChannelEmitted, ChannelEvent } from './channelEvents.js';
+import { eventLine, type LineState, lineMoves, lineStateOf } from './lineState.js';
 
-/** The line state a `ChannelState` number stands for. */
-export type LineState = 'down' | 'incoming' | 'outgoing' | 'answered';
+export { type LineState, lineStateOf } from './lineState.js';
 
 /** What a channel statechart ends with (its `output`, and the runtime's `hangup` bus event). */
 export interface ChannelOutput {
@@ -24,105 +28,13 @@ export interface ChannelOutput {
 }
 
 /**
- * Maps Asterisk's `ChannelState` (`ast_channel_state`) to a line state: 4 `Ring` is a call being
- * presented to us (incoming), 5 `Ringing` is the far end ringing (outgoing), 6 `Up` is answered;
- * everything else (Down, Rsrvd, OffHook, Dialing, Busy, Pre-ring...) is not connected.
- *
- * @example
- * lineStateOf(6); // 'answered'
- */
-export function lineStateOf(channelState: number): LineState {
-  switch (channelState) {
-    case 4:
-      return 'incoming';
-    case 5:
-      return 'outgoing';
-    case 6:
-      return 'answered';
-    default:
-      return 'down';
-  }
-}
-
-function eventLine(event: ChannelEvent): LineState | undefined {
-  if (!('message' in event)) return undefined;
-  const state = event.message.get('ChannelState');
-  return state === undefined ? undefined : lineStateOf(Number(state));
-}
-
-// The fold of the last (context, event) pair, so that the `changes` guard and the `absorb` action
-// of the same transition compute it once. `absorbEvent` is pure: the pair always folds the same.
-let foldedContext: ChannelContext | undefined;
-let foldedEvent: ChannelEvent | undefined;
-let folded: Partial<ChannelContext> | undefined;
-
-function fold(context: ChannelContext, event: ChannelEvent): Partial<ChannelContext> | undefined {
-  if (context !== foldedContext || event !== foldedEvent) {
-    folded = absorbEvent(context, event);
-    foldedContext = context;
-    foldedEvent = event;
-  }
-  return folded;
-}
-
-/**
- * An action that asks the supervisor (system id `ami`) to send an AMI action built from the
- * context and event (`undefined`: nothing to send). Sent with `enqueue.sendTo`, as XState wants
- * actions to send, so the request is delivered after the current transition, not inside it.
- */
-function requestToAmi(
-  build: (context: ChannelContext, event: ChannelEvent) => AmiSendRequest | undefined,
-) {
-  return enqueueActions<
-    ChannelContext,
-    ChannelEvent,
-    undefined,
-    ChannelEvent,
-    never,
-    never,
-    never,
-    never,
-    never
-  >(({ context, event, system, enqueue }) => {
-    const request = build(context, event);
-    const supervisor = system.get('ami');
-    if (request && supervisor) enqueue.sendTo(supervisor, request);
-  });
-}
-
-const amiRequest = (action: string, fields: AmiSendRequest['fields']): AmiSendRequest => ({
-  type: 'ami.send',
-  action,
-  fields,
-});
-
-const LINE = '#channel.live.line';
-const lineTarget = {
-  down: `${LINE}.down`,
-  incoming: `${LINE}.ringing.incoming`,
-  outgoing: `${LINE}.ringing.outgoing`,
-  answered: `${LINE}.answered`,
-} as const;
-
-/** `Newstate`/`sync` transitions out of `from` (never to itself: a repeated state is not news). */
-function lineMoves(from: LineState) {
-  return (['down', 'incoming', 'outgoing', 'answered'] as const)
-    .filter((to) => to !== from)
-    .map((to) => ({
-      guard: { type: 'lineIs' as const, params: { line: to } },
-      target: lineTarget[to],
-      actions: ['absorb' as const],
-    }));
-}
-
-/**
  * The statechart of one Asterisk channel, driven only by the AMI events about it.
  *
  * ## Design
  * A channel has one line state, and things that happen to it independently of that line state: it
  * can ring while in AsyncAGI (AGI answers it), be answered and in AGI, then leave AGI and be
  * bridged, and dial out from any of these. So the live channel is a **parallel** state with four
- * orthogonal regions, and `hungUp` is the final state that ends all of them at once:
+ * orthogonal regions, and a `Hangup` ends all of them at once:
  *
  * ```
  * channel
@@ -131,7 +43,9 @@ function lineMoves(from: LineState) {
  * │  ├─ dial:   idle ⇄ dialing        (DialBegin as caller ... DialEnd of its last leg)
  * │  ├─ agi:    idle ⇄ inAgi          (AsyncAGIStart ... AsyncAGIEnd; may happen again)
  * │  └─ bridge: unbridged ⇄ bridged   (BridgeEnter ... BridgeLeave of this channel)
- * └─ hungUp (final; output: cause, cause text, lost)     ◀─ Hangup from anywhere; `lost` on resync
+ * ├─ ending     ◀─ Hangup from anywhere; `lost` on resync. Its call logic, if any runs, finishes
+ * │             (or is stopped after `logicGrace`); without one it is left at once
+ * └─ hungUp (final; output: cause, cause text, lost)
  * ```
  *
  * `line` follows `Newstate` (and the state in the channel's first event, so a channel met mid-call
@@ -146,17 +60,20 @@ function lineMoves(from: LineState) {
  * ends a channel that vanished during a disconnection. Every event is folded into the context by
  * `absorbEvent` exactly once: by the region transition it fires, or else by the catch-all `ami.*`
  * of `live` (XState only consults a parallel state's own transitions when no region took the event).
- * The catch-all is guarded by `changes`: an event that changes nothing (a repeated `Newstate`, the
+ * `absorb` assigns only what changed: an event that changes nothing (a repeated `Newstate`, the
  * other side of a `DialBegin`...) still reaches the statechart, but leaves its snapshot as it was
  * instead of costing a copy of it.
+ *
+ * ## Call logic
+ * The channel is a read model: it never acts on Asterisk (a `Call` does). It owns its call logic:
+ * `{ type: 'logic.start', logic, input }` (sent by the runtime's handlers) spawns it as the child
+ * `logic`, in the same actor system; XState stops it when the channel ends. The channel lets it
+ * see the hang-up first: in `ending`, until the logic is done or `logicGrace` is over.
+ * `AsyncAGIExec` results are announced (`agi.result`) for the channel's AGI transport.
  *
  * ## Extending
  * Hooks are named no-op actions to replace with `.provide()`: `onDown`, `onRinging`, `onAnswered`,
  * `onDialBegin`, `onDialEnd`, `onAgiStart`, `onAgiEnd`, `onBridged`, `onUnbridged`, `onHangup`.
- * The actions that talk to the PBX, `requestHangup`, `setVariable`, `playDtmf` and `redirect`
- * (run on the `hangup`, `setVariable`, `playDtmf` and `redirect` events), send an `ami.send`
- * request to the actor with system id `ami` (the supervisor); provide your own when embedding the
- * machine elsewhere.
  *
  * @example
  * const machine = channelMachine.provide({
@@ -174,7 +91,11 @@ export const channelMachine = setup({
     emitted: {} as ChannelEmitted,
   },
   actions: {
-    absorb: assign(({ context, event }) => fold(context, event) ?? {}),
+    /** Folds the event into the context, assigning only what changed (nothing: no new snapshot). */
+    absorb: enqueueActions(({ context, event, enqueue }) => {
+      const changes = absorbEvent(context, event);
+      if (changes) enqueue.assign(changes);
+    }),
     announceAgiResult: emit(({ event }) => {
       const message = 'message' in event ? event.message : undefined;
       return {
@@ -193,45 +114,28 @@ export const channelMachine = setup({
     onBridged: () => {},
     onUnbridged: () => {},
     onHangup: () => {},
-    requestHangup: requestToAmi((context, event) => {
-      const cause = event.type === 'hangup' ? event.cause : undefined;
-      return amiRequest('Hangup', [
-        ['Channel', context.name],
-        ...(cause === undefined ? [] : [['Cause', String(cause)] as const]),
-      ]);
+    startLogic: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'logic.start') return;
+      // Any logic the application hands over: the typed signature only knows declared actors.
+      const spawn = enqueue.spawnChild as (
+        logic: AnyActorLogic,
+        options: { id: string; input: unknown },
+      ) => void;
+      spawn(event.logic, { id: 'logic', input: event.input });
     }),
-    setVariable: requestToAmi((context, event) =>
-      event.type === 'setVariable'
-        ? amiRequest('Setvar', [
-            ['Channel', context.name],
-            ['Variable', event.name],
-            ['Value', event.value],
-          ])
-        : undefined,
-    ),
-    playDtmf: requestToAmi((context, event) =>
-      event.type === 'playDtmf'
-        ? amiRequest('PlayDTMF', [
-            ['Channel', context.name],
-            ['Digit', event.digit],
-            ...(event.receive ? [['Receive', 'true'] as const] : []),
-          ])
-        : undefined,
-    ),
-    redirect: requestToAmi((context, event) =>
-      event.type === 'redirect'
-        ? amiRequest('Redirect', [
-            ['Channel', context.name],
-            ['Context', event.context],
-            ['Exten', event.exten],
-            ['Priority', String(event.priority ?? 1)],
-          ])
-        : undefined,
-    ),
+    /** On hang-up: the call logic, if it still runs, gets to see the hang-up and finish. */
+    settleLogic: enqueueActions(({ self, enqueue }) => {
+      // Read from the actor: guards and actions only see context and event.
+      const children = self.getSnapshot()?.children as Record<string, AnyActorRef> | undefined;
+      const running = children?.logic?.getSnapshot().status === 'active';
+      enqueue.raise({ type: running ? 'logic.finishing' : 'logic.settled' });
+    }),
+  },
+  delays: {
+    /** How long call logic may take to finish after the hang-up before it is stopped. */
+    logicGrace: 2000,
   },
   guards: {
-    /** The event changes the context: an event that changes nothing costs no snapshot. */
-    changes: ({ context, event }) => fold(context, event) !== undefined,
     lineIs: ({ event }, params: { line: LineState }) => eventLine(event) === params.line,
     startsAs: ({ context }, params: { line: LineState }) =>
       lineStateOf(context.state.code) === params.line,
@@ -254,18 +158,12 @@ export const channelMachine = setup({
     live: {
       type: 'parallel',
       on: {
-        'ami.Hangup': { guard: 'isSelf', target: 'hungUp', actions: 'absorb' },
-        lost: { target: 'hungUp', actions: 'absorb' },
-        'ami.*': { guard: 'changes', actions: 'absorb' },
-        'ami.AsyncAGIExec': [
-          { guard: 'changes', actions: ['absorb', 'announceAgiResult'] },
-          { actions: 'announceAgiResult' },
-        ],
+        'ami.Hangup': { guard: 'isSelf', target: 'ending', actions: 'absorb' },
+        lost: { target: 'ending', actions: 'absorb' },
+        'logic.start': { actions: 'startLogic' },
+        'ami.*': { actions: 'absorb' },
+        'ami.AsyncAGIExec': { actions: ['absorb', 'announceAgiResult'] },
         sync: { actions: 'absorb' },
-        hangup: { actions: 'requestHangup' },
-        setVariable: { actions: 'setVariable' },
-        playDtmf: { actions: 'playDtmf' },
-        redirect: { actions: 'redirect' },
       },
       states: {
         line: {
@@ -377,7 +275,30 @@ export const channelMachine = setup({
         },
       },
     },
+    ending: {
+      entry: 'settleLogic',
+      initial: 'deciding',
+      states: {
+        deciding: {
+          on: { 'logic.settled': '#channel.hungUp', 'logic.finishing': 'finishing' },
+        },
+        finishing: {
+          // A delayed event rather than `after`: xstate/graph test models refuse `after`.
+          entry: raise({ type: 'logic.overdue' }, { delay: 'logicGrace', id: 'logicGrace' }),
+          exit: cancel('logicGrace'),
+          on: { 'logic.overdue': '#channel.hungUp' },
+        },
+      },
+      on: {
+        'xstate.done.actor.logic': 'hungUp',
+        'xstate.error.actor.logic': 'hungUp',
+      },
+    },
     hungUp: { type: 'final', entry: 'onHangup' },
+  },
+  on: {
+    // A failing call logic never fails its channel: the runtime reports the error.
+    'xstate.error.actor.logic': {},
   },
   output: ({ context }) => ({
     uniqueid: context.uniqueid,

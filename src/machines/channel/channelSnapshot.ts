@@ -8,13 +8,14 @@ export type ChannelSnapshot = SnapshotFrom<typeof channelMachine>;
 export type ChannelActorRef = ActorRefFrom<typeof channelMachine>;
 
 /**
- * Whether the channel has hung up: Asterisk said `Hangup`, or the channel was lost.
+ * Whether the channel has hung up: Asterisk said `Hangup` (or the channel was lost), including
+ * while its call logic finishes in `ending`.
  *
  * @example
  * hasHungUp(call.actor.getSnapshot()); // false while the call is up
  */
 export function hasHungUp(snapshot: ChannelSnapshot): boolean {
-  return snapshot.status !== 'active';
+  return snapshot.status !== 'active' || snapshot.matches('ending');
 }
 
 /** Whether a channel snapshot is between `AsyncAGIStart` and `AsyncAGIEnd`. */

@@ -11,7 +11,9 @@ import type { channelMachine } from './channelMachine.js';
  */
 export function describeChannel(snapshot: SnapshotFrom<typeof channelMachine>): string {
   const value = snapshot.value;
-  if (typeof value === 'string' || snapshot.status !== 'active') return 'hungUp';
+  if (typeof value === 'string' || !('live' in value) || snapshot.status !== 'active') {
+    return 'hungUp';
+  }
   const live = value.live;
   let label = typeof live.line === 'string' ? live.line : 'ringing';
   if (live.dial === 'dialing') label += '+dialing';

@@ -7,6 +7,7 @@ import {
   runLoad,
 } from '../../../examples/load/load.js';
 import type { Runtime } from '../../../src/runtime/createRuntime.js';
+import { IDLE_STATS } from '../../support/idleStats.js';
 import { killLeftovers, runTsx } from '../../support/spawnTsx.js';
 
 /**
@@ -97,7 +98,7 @@ async function load(
 }
 
 function expectNothingLeft(summary: LoadSummary, agents: number): void {
-  expect(summary.stats).toEqual({ channels: 0, calls: 0, flows: 0, agiCommands: 0, originates: 0 });
+  expect(summary.stats).toEqual(IDLE_STATS);
   expect(summary.pbxChannels).toBe(0);
   expect(summary.pool).toEqual({ free: agents, busy: 0, waiting: 0 });
 }

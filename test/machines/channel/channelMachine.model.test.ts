@@ -115,7 +115,7 @@ describe('channelMachine (model-based)', () => {
         clock: new SimulatedClock(),
       }).start();
       client.connect();
-      await waitFor(supervisor, (s) => s.matches({ connected: 'live' }));
+      await waitFor(supervisor, (s) => s.matches({ session: 'live' }));
       client.emit(channelEvent('Newchannel', ID, NAME, 0));
       const sent: AmiMessage[] = [];
       await path.test({

@@ -1,13 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { assign, createActor, waitFor } from 'xstate';
+import { type AnyActorRef, assign, createActor, SimulatedClock, setup, waitFor } from 'xstate';
 import { supervisorMachine } from '../../../src/actors/supervisorMachine.js';
-import {
-  absorbEvent,
-  channelInputFrom,
-  MAX_HISTORY,
-} from '../../../src/machines/channel/channelContext.js';
+import { absorbEvent } from '../../../src/machines/channel/absorbEvent.js';
+import { channelInputFrom, MAX_HISTORY } from '../../../src/machines/channel/channelContext.js';
 import { toChannelEvent } from '../../../src/machines/channel/channelEvents.js';
 import { channelMachine, lineStateOf } from '../../../src/machines/channel/channelMachine.js';
+import { type ChannelActorRef, hasHungUp } from '../../../src/machines/channel/channelSnapshot.js';
 import { describeChannel } from '../../../src/machines/channel/describeChannel.js';
 import { createMessage } from '../../../src/protocol/serialize.js';
 import { FakeAmiClient } from '../../actors/fakeAmiClient.js';
@@ -264,15 +262,23 @@ describe('channelMachine', () => {
     /** Every channel's snapshot after every message of a trace, for one channel statechart. */
     const replay = async (name: string, channelLogic: typeof channelMachine) => {
       const client = new FakeAmiClient();
+      const refs: ChannelActorRef[] = [];
       const supervisor = createActor(supervisorMachine, {
-        input: { client, lingerMs: 60_000, channelLogic },
+        input: {
+          client,
+          lingerMs: 60_000,
+          channelLogic,
+          notify: (notice) => {
+            if (notice.type === 'channel') refs.push(notice.ref);
+          },
+        },
       }).start();
       client.connect();
-      await waitFor(supervisor, (s) => s.matches({ connected: 'live' }));
+      await waitFor(supervisor, (s) => s.matches({ session: 'live' }));
       const seen: unknown[] = [];
       for (const message of traceMessages(name)) {
         client.emit(message);
-        for (const ref of supervisor.getSnapshot().context.router.directory.refs()) {
+        for (const ref of refs) {
           const { value, status, context, output, tags } = ref.getSnapshot();
           seen.push({ value, status, context, output, tags: [...tags] });
         }
@@ -287,13 +293,54 @@ describe('channelMachine', () => {
     }
   });
 
-  it('should carry out PBX requests through named actions', () => {
-    const requestHangup = vi.fn();
-    const playDtmf = vi.fn();
-    const { actor } = start(6, channelMachine.provide({ actions: { requestHangup, playDtmf } }));
-    actor.send({ type: 'hangup' });
-    actor.send({ type: 'playDtmf', digit: '5' });
-    expect(requestHangup).toHaveBeenCalledTimes(1);
-    expect(playDtmf).toHaveBeenCalledTimes(1);
+  it('should run call logic as its child, let it see the hang-up, then stop it', async () => {
+    const clock = new SimulatedClock();
+    /** Call logic that finishes when told to, or never. */
+    const logic = setup({ types: { events: {} as { type: 'finish' } } }).createMachine({
+      initial: 'running',
+      states: { running: { on: { finish: 'done' } }, done: { type: 'final' } },
+    });
+    const run = () => {
+      const actor = createActor(channelMachine.provide({ delays: { logicGrace: 500 } }), {
+        input: { uniqueid: 'x.1', name: 'PJSIP/x-00000001', channelState: 6 },
+        clock,
+      }).start();
+      actor.send({ type: 'logic.start', logic, input: {} });
+      const child = (actor.getSnapshot().children as Record<string, AnyActorRef>).logic!;
+      const hangup = toChannelEvent(
+        createMessage([
+          ['Event', 'Hangup'],
+          ['Channel', 'PJSIP/x-00000001'],
+          ['Uniqueid', 'x.1'],
+          ['Cause', '16'],
+        ]),
+      );
+      return { actor, child, hangup };
+    };
+
+    // The logic finishes after the hang-up: the channel ends with it.
+    const finishing = run();
+    expect(finishing.child.getSnapshot().status).toBe('active');
+    finishing.actor.send(finishing.hangup);
+    expect(hasHungUp(finishing.actor.getSnapshot())).toBe(true);
+    expect(finishing.actor.getSnapshot().status).toBe('active');
+    finishing.child.send({ type: 'finish' });
+    expect(finishing.actor.getSnapshot().status).toBe('done');
+    expect(finishing.child.getSnapshot().status).toBe('done');
+
+    // The logic never finishes: it is stopped once its grace after the hang-up is over.
+    const stuck = run();
+    stuck.actor.send(stuck.hangup);
+    clock.increment(499);
+    expect(stuck.child.getSnapshot().status).toBe('active');
+    clock.increment(1);
+    expect(stuck.actor.getSnapshot().status).toBe('done');
+    expect(stuck.child.getSnapshot().status).toBe('stopped');
+
+    // Without call logic the hang-up ends the channel at once.
+    const { actor, hangup } = run();
+    (actor.getSnapshot().children as Record<string, AnyActorRef>).logic!.send({ type: 'finish' });
+    actor.send(hangup);
+    expect(actor.getSnapshot().status).toBe('done');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ChannelDirectory } from '../../src/actors/channelDirectory.js';
-import { routeKeys, spawnInput } from '../../src/actors/router.js';
+import { routeKeys, spawnInput } from '../../src/actors/routeKeys.js';
 import { createMessage } from '../../src/protocol/serialize.js';
 import { traceMessages } from './traceMessages.js';
 

@@ -1,0 +1,113 @@
+import type { Actor, ActorOptions, AnyActorRef } from 'xstate';
+import type { supervisorMachine } from '../actors/supervisorMachine.js';
+import type { Call } from '../calls/Call.js';
+import type { CallHandler, CallMatch, HandleOptions } from '../calls/callHandlers.js';
+import type {
+  InjectDtmfOptions,
+  OriginateOptions,
+  OriginateToAgiOptions,
+} from '../calls/originateOptions.js';
+import type { AmiConnectionOptions } from '../connection/AmiConnection.js';
+import type { AmiClient } from '../connection/client.js';
+import type { Emitter } from '../connection/emitter.js';
+import type { Logger } from '../connection/logger.js';
+import type { channelMachine } from '../machines/channel/channelMachine.js';
+import type { ChannelActorRef } from '../machines/channel/channelSnapshot.js';
+import type { RuntimeEvents } from './runtimeEvents.js';
+
+/** How to reach Asterisk and how to run. */
+export interface RuntimeOptions {
+  /** An AMI client to use as is (not closed by `close()`): a connection you own, or a fake. */
+  readonly client?: AmiClient;
+  /** `ami://user:secret@host:port` or `amis://...` (TLS); used when no `client` is given. */
+  readonly url?: string;
+  /** Connection settings (host, port, credentials, `tls`...), alone or overriding the URL's. */
+  readonly connection?: Partial<AmiConnectionOptions>;
+  readonly logger?: Logger;
+  /** How long a hung-up channel stays reachable, in ms (default 2,000). */
+  readonly lingerMs?: number;
+  /** The channel statechart to run (an extended `channelMachine`). */
+  readonly channelLogic?: typeof channelMachine;
+  /** The clock of the actor system (a `SimulatedClock` in tests). */
+  readonly clock?: ActorOptions<typeof supervisorMachine>['clock'];
+}
+
+/** Counters of what a runtime holds (see `Runtime.stats`): all 0 once the calls are gone. */
+export interface RuntimeStats {
+  /** Channel actors, live or lingering after their hang-up. */
+  readonly channels: number;
+  /** Of those, the ones that hung up and wait for their removal. */
+  readonly lingering: number;
+  /** Bridges known, and channels in them. */
+  readonly bridges: number;
+  readonly inBridges: number;
+  /** Events held for a channel whose actor does not exist yet (an early `OriginateResponse`). */
+  readonly heldEvents: number;
+  /** `Call` objects handed out (one per channel that was looked at). */
+  readonly calls: number;
+  /** Call-logic actors running. */
+  readonly flows: number;
+  /** AGI commands waiting for their result. */
+  readonly agiCommands: number;
+  /** Originates waiting for their `OriginateResponse` or their channel. */
+  readonly originates: number;
+  /** Delayed events scheduled in the runtime's actor system (the linger sweep, actor timers). */
+  readonly timers: number;
+}
+
+/** The live channels, by Uniqueid or name. */
+export interface ChannelLookup {
+  /** A channel's actor: live, or lingering after its hang-up. */
+  get(uniqueid: string): ChannelActorRef | undefined;
+  /** The actor of the channel currently named `name`. */
+  byName(name: string): ChannelActorRef | undefined;
+  /** Every channel that has not hung up. */
+  all(): ChannelActorRef[];
+}
+
+export interface Runtime {
+  readonly channels: ChannelLookup;
+  readonly bus: Emitter<RuntimeEvents>;
+  /** The supervisor actor (system id `ami`), for inspection. */
+  readonly supervisor: Actor<typeof supervisorMachine>;
+  /** The {@link Call} of a live (or lingering) channel, by Uniqueid. */
+  call(uniqueid: string): Call | undefined;
+  /** The actor running call logic for a channel (see `handle`), while it runs. */
+  flow(uniqueid: string): AnyActorRef | undefined;
+  /** What the runtime holds right now, for monitoring (all 0 on an idle PBX once calls are gone). */
+  stats(): RuntimeStats;
+  /**
+   * Give matching calls to `handler` (first match wins, once per channel): a function called with
+   * the {@link Call}, or call logic (a machine with input `{ call, ...options.input }`, e.g. built
+   * on `agiServices`) run as the channel actor's child for that call (announced by the `flow` bus
+   * event). Returns a function that unregisters it.
+   */
+  handle(match: CallMatch, handler: CallHandler, options?: HandleOptions): () => void;
+  /**
+   * Originates a call and resolves, once Asterisk reports it answered (`OriginateResponse` with
+   * this originate's ActionID), with the originated channel's {@link Call}; rejects with an
+   * `OriginateError` naming the reason (`no-answer`, `busy`, `congestion`, `failed`...).
+   */
+  originate(options: OriginateOptions): Promise<Call>;
+  /**
+   * Originates a call straight into `AGI(agi:async)` and resolves with the originated channel's
+   * {@link Call} once its AGI session has started. On a Local channel whose dialplan also runs
+   * AsyncAGI both halves start AGI: the promise gets the originated half (`;1`); the other one goes
+   * to the registered handlers like any call, and is `call.peer`.
+   */
+  originateToAgi(options: OriginateToAgiOptions): Promise<Call>;
+  /**
+   * Plays a DTMF digit into the live call at an extension, as if the far end pressed it: with
+   * `PlayDTMF` on the other half of a Local pair, or with `Receive: true` on the channel itself.
+   * Resolves with the call it went to; rejects with an `AmiError` when no call is at that extension.
+   */
+  injectDtmf(options: InjectDtmfOptions): Promise<Call>;
+  /**
+   * Resolves once connected and resynchronised. Rejects with the error that stopped the connection
+   * (`AmiAuthenticationError` for a refused login, with the server's answer as `cause`), or with
+   * `AmiConnectionClosedError` if the runtime is closed first.
+   */
+  ready(): Promise<void>;
+  /** Stop supervising; closes the connection if the runtime opened it. */
+  close(): Promise<void>;
+}

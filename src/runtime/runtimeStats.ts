@@ -1,0 +1,36 @@
+import type { Actor, AnyActorRef } from 'xstate';
+import { supervisorHoldings, type supervisorMachine } from '../actors/supervisorMachine.js';
+import type { AsyncAgi } from '../calls/asyncAgi.js';
+import type { CallRegistry } from '../calls/callRegistry.js';
+import type { Originator } from '../calls/originate.js';
+import type { RuntimeStats } from './runtime.js';
+
+/**
+ * What a runtime holds right now, counted from the parts that hold it: the supervisor's channel
+ * directory, the call logic running under channel actors, the Calls, AGI commands and originates
+ * waiting, and the delayed events of the actor system.
+ */
+export function runtimeStats(
+  supervisor: Actor<typeof supervisorMachine>,
+  parts: { calls: CallRegistry; asyncAgi: AsyncAgi; originator: Originator },
+): RuntimeStats {
+  const directory = supervisor.getSnapshot().context.router.directory;
+  const sizes = supervisorHoldings(supervisor);
+  let flows = 0;
+  for (const ref of directory.refs()) {
+    const logic = (ref.getSnapshot().children as Record<string, AnyActorRef | undefined>).logic;
+    if (logic?.getSnapshot().status === 'active') flows++;
+  }
+  return {
+    channels: sizes.channels,
+    lingering: sizes.lingering,
+    bridges: sizes.bridges,
+    inBridges: sizes.inBridges,
+    heldEvents: sizes.early,
+    calls: parts.calls.size,
+    flows,
+    agiCommands: parts.asyncAgi.size,
+    originates: parts.originator.size,
+    timers: sizes.timers,
+  };
+}

@@ -1,4 +1,5 @@
 import type { AmiMessage } from '../protocol/message.js';
+import { type Clock, PendingRequests, realClock } from '../protocol/pendingRequests.js';
 import { AmiActionError, AmiConnectionClosedError, AmiListTooLongError } from './errors.js';
 import { PendingAction, type PendingActionSpec } from './pendingAction.js';
 
@@ -18,6 +19,8 @@ export interface AmiList {
 export interface ActionTrackerOptions {
   /** Most item events a list may collect; more rejects with {@link AmiListTooLongError}. */
   maxListItems: number;
+  /** The clock of the timeouts (default: real time, timers that do not keep the process alive). */
+  clock?: Clock;
 }
 
 /**
@@ -41,10 +44,17 @@ export interface ActionTrackerOptions {
  */
 export class ActionTracker {
   private readonly inFlight = new Map<string, PendingAction>();
+  /** Every action's promise and timeout, sent or not, until it settles. */
+  private readonly replies: PendingRequests<AmiMessage | AmiList, PendingAction>;
+  /** Overflowed lists still swallowing their items: each stops at `Complete` or when idle. */
+  private readonly drains = new Map<string, { timer: unknown; timeoutMs: number }>();
   private readonly maxListItems: number;
+  private readonly clock: Clock;
 
   constructor(options: ActionTrackerOptions) {
     this.maxListItems = options.maxListItems;
+    this.clock = options.clock ?? realClock;
+    this.replies = new PendingRequests(this.clock);
   }
 
   /** How many actions are on the wire (including draining lists). */
@@ -58,19 +68,26 @@ export class ActionTracker {
   }
 
   /**
-   * Creates a pending action and starts its timeout (which runs from now, waiting time included).
-   * The timer is `unref`ed: a pending action alone does not keep the process alive.
+   * Creates a pending action and starts its timeout (which runs from now, waiting time included;
+   * for a list, it restarts with each item).
    */
   create(
     spec: PendingActionSpec,
     timeoutMs: number,
   ): { pending: PendingAction; promise: Promise<AmiMessage | AmiList> } {
-    let pending!: PendingAction;
-    const promise = new Promise<AmiMessage | AmiList>((resolve, reject) => {
-      pending = new PendingAction(spec, resolve, reject);
+    const pending = new PendingAction(spec, {
+      resolve: (value) => this.replies.resolve(spec.id, value),
+      reject: (error) => {
+        this.replies.reject(spec.id, error);
+        if (pending.state === 'draining') this.startDraining(pending, timeoutMs);
+      },
     });
-    pending.timer = setTimeout(() => this.expire(pending), timeoutMs);
-    pending.timer.unref();
+    const promise = this.replies.wait(spec.id, {
+      timeoutMs,
+      timeoutError: () => this.expire(pending),
+      origin: spec.origin,
+      meta: pending,
+    });
     return { pending, promise };
   }
 
@@ -147,7 +164,7 @@ export class ActionTracker {
       return true;
     }
     pending.response = response;
-    pending.timer?.refresh();
+    this.replies.refresh(pending.id);
     return true;
   }
 
@@ -166,8 +183,11 @@ export class ActionTracker {
       return true;
     }
     pending.itemCount += 1;
-    pending.timer?.refresh();
-    if (pending.state === 'draining') return true;
+    if (pending.state === 'draining') {
+      this.keepDraining(pending);
+      return true;
+    }
+    this.replies.refresh(pending.id);
     if (pending.itemCount > this.maxListItems) {
       pending.fail(
         new AmiListTooLongError(
@@ -181,21 +201,32 @@ export class ActionTracker {
     return true;
   }
 
-  private expire(pending: PendingAction): void {
-    pending.timer = undefined;
-    if (pending.state === 'draining') {
-      // The list never completed: stop swallowing its events.
-      this.settleDrained(pending);
-      this.inFlight.delete(pending.id);
-      return;
-    }
+  /** Time ran out (its promise is already forgotten): the error to reject it with. */
+  private expire(pending: PendingAction): Error {
     this.inFlight.delete(pending.id);
-    pending.fail(pending.origin);
+    pending.state = 'settled';
+    return pending.origin;
   }
 
+  private startDraining(pending: PendingAction, timeoutMs: number): void {
+    const stop = () => this.settleDrained(pending);
+    this.drains.set(pending.id, { timer: this.clock.setTimeout(stop, timeoutMs), timeoutMs });
+  }
+
+  /** Another item of an overflowed list: it is still coming, wait for the rest. */
+  private keepDraining(pending: PendingAction): void {
+    const drain = this.drains.get(pending.id);
+    if (!drain) return;
+    this.clock.clearTimeout(drain.timer);
+    drain.timer = this.clock.setTimeout(() => this.settleDrained(pending), drain.timeoutMs);
+  }
+
+  /** The overflowed list is over (or went quiet): stop swallowing its events. */
   private settleDrained(pending: PendingAction): void {
     pending.state = 'settled';
-    if (pending.timer) clearTimeout(pending.timer);
-    pending.timer = undefined;
+    const drain = this.drains.get(pending.id);
+    if (drain) this.clock.clearTimeout(drain.timer);
+    this.drains.delete(pending.id);
+    this.inFlight.delete(pending.id);
   }
 }

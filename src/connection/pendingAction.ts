@@ -1,4 +1,5 @@
 import type { AmiMessage } from '../protocol/message.js';
+import { withStack } from '../protocol/pendingRequests.js';
 import type { AmiList } from './actionTracker.js';
 import type { AmiTimeoutError } from './errors.js';
 
@@ -27,7 +28,8 @@ export type PendingActionState = 'waiting' | 'sent' | 'draining' | 'settled';
 /**
  * One action between the call and its answer. `waiting` means not yet on the wire (the connection
  * is down), `sent` in flight, `draining` a list that overflowed its cap: already rejected, its
- * remaining items are swallowed until `EventList: Complete`.
+ * remaining items are swallowed until `EventList: Complete`. Its promise is a request of the
+ * tracker's `PendingRequests`, which owns the timeout and gives rejections the caller's stack.
  */
 export class PendingAction {
   readonly id: string;
@@ -40,16 +42,14 @@ export class PendingAction {
   response: AmiMessage | undefined;
   items: AmiMessage[] = [];
   itemCount = 0;
-  timer: NodeJS.Timeout | undefined;
   /** What carried it on the wire (a connection's session), when the tracker was told. */
   carrier: unknown;
-  private readonly resolveFn: (value: AmiMessage | AmiList) => void;
-  private readonly rejectFn: (error: Error) => void;
-
   constructor(
     spec: PendingActionSpec,
-    resolve: (value: AmiMessage | AmiList) => void,
-    reject: (error: Error) => void,
+    private readonly settle: {
+      resolve(value: AmiMessage | AmiList): void;
+      reject(error: Error): void;
+    },
   ) {
     this.id = spec.id;
     this.name = spec.name;
@@ -57,8 +57,6 @@ export class PendingAction {
     this.list = spec.list;
     this.idempotent = spec.idempotent;
     this.origin = spec.origin;
-    this.resolveFn = resolve;
-    this.rejectFn = reject;
   }
 
   /** Whether the promise is still open. */
@@ -69,15 +67,16 @@ export class PendingAction {
   /** Resolve the promise (once). */
   succeed(value: AmiMessage | AmiList): void {
     if (!this.open) return;
-    this.finish('settled');
-    this.resolveFn(value);
+    this.state = 'settled';
+    this.settle.resolve(value);
   }
 
   /** Reject the promise (once) with `error`, its stack replaced by the caller's. */
   fail(error: Error, next: 'settled' | 'draining' = 'settled'): void {
     if (!this.open) return;
-    this.finish(next);
-    this.rejectFn(error === this.origin ? error : withCallerStack(error, this.origin));
+    this.state = next;
+    if (next === 'draining') this.items = [];
+    this.settle.reject(error);
   }
 
   /** Back to `waiting` for a resend: forget what a previous attempt collected. */
@@ -87,23 +86,7 @@ export class PendingAction {
     this.items = [];
     this.itemCount = 0;
   }
-
-  private finish(next: 'settled' | 'draining'): void {
-    this.state = next;
-    this.items = next === 'draining' ? [] : this.items;
-    if (next === 'settled' && this.timer) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-  }
 }
 
 /** Gives `error` the stack frames of `origin` (created where the caller called). */
-export function withCallerStack<E extends Error>(error: E, origin: Error): E {
-  const stack = origin.stack;
-  const firstFrame = stack?.indexOf('\n    at ') ?? -1;
-  if (stack && firstFrame !== -1) {
-    error.stack = `${error.name}: ${error.message}${stack.slice(firstFrame)}`;
-  }
-  return error;
-}
+export const withCallerStack = withStack;

@@ -19,9 +19,13 @@ export const realClock: Clock = {
 
 /** How one request waits. */
 export interface WaitOptions<Meta> {
-  /** Rejects with `timeoutError()` after this many ms (`Infinity`: never). */
+  /** Rejects with `timeoutError(meta)` after this many ms (`Infinity`: never). */
   readonly timeoutMs: number;
-  readonly timeoutError: () => Error;
+  /**
+   * The error a timed-out request is rejected with; called when time runs out, after the request
+   * is forgotten, so the owner can do its own bookkeeping there.
+   */
+  readonly timeoutError: (meta: Meta) => Error;
   /**
    * An error made on the caller's stack when the request was made: every rejection is given its
    * frames, so a failure reported far from its cause still names the line that asked.
@@ -36,7 +40,9 @@ interface Entry<T, Meta> {
   readonly reject: (error: Error) => void;
   readonly origin: Error | undefined;
   readonly meta: Meta;
-  readonly timer: unknown;
+  readonly timeoutMs: number;
+  readonly timeoutError: (meta: Meta) => Error;
+  timer: unknown;
 }
 
 /**
@@ -80,12 +86,27 @@ export class PendingRequests<T, Meta = undefined> {
   wait(id: string, options: WaitOptions<Meta>): Promise<T> {
     if (this.entries.has(id)) throw new Error(`A request with id ${id} is already waiting`);
     return new Promise<T>((resolve, reject) => {
-      const timer =
-        options.timeoutMs === Number.POSITIVE_INFINITY
-          ? undefined
-          : this.clock.setTimeout(() => this.reject(id, options.timeoutError()), options.timeoutMs);
-      this.entries.set(id, { resolve, reject, origin: options.origin, meta: options.meta, timer });
+      const { origin, meta, timeoutMs, timeoutError } = options;
+      const entry: Entry<T, Meta> = {
+        resolve,
+        reject,
+        origin,
+        meta,
+        timeoutMs,
+        timeoutError,
+        timer: undefined,
+      };
+      entry.timer = this.startTimer(id, entry);
+      this.entries.set(id, entry);
     });
+  }
+
+  /** Restarts the timeout of `id` from now (a reply in several parts that is still coming). */
+  refresh(id: string): void {
+    const entry = this.entries.get(id);
+    if (!entry) return;
+    if (entry.timer !== undefined) this.clock.clearTimeout(entry.timer);
+    entry.timer = this.startTimer(id, entry);
   }
 
   /** Settles `id` with its reply; false when it was not waiting. */
@@ -118,6 +139,15 @@ export class PendingRequests<T, Meta = undefined> {
     return this.rejectWhere(() => true, error);
   }
 
+  private startTimer(id: string, entry: Entry<T, Meta>): unknown {
+    if (entry.timeoutMs === Number.POSITIVE_INFINITY) return undefined;
+    return this.clock.setTimeout(() => {
+      if (this.entries.get(id) !== entry) return;
+      this.take(id);
+      entry.reject(withStack(entry.timeoutError(entry.meta), entry.origin));
+    }, entry.timeoutMs);
+  }
+
   private take(id: string): Entry<T, Meta> | undefined {
     const entry = this.entries.get(id);
     if (!entry) return undefined;
@@ -127,9 +157,15 @@ export class PendingRequests<T, Meta = undefined> {
   }
 }
 
-/** Gives `error` the caller's stack frames (those of `origin`), keeping its own name and message. */
+/**
+ * Gives `error` the caller's stack frames (those of `origin`, made where the caller called),
+ * keeping its own name and message. `origin` itself is returned as it is.
+ */
 export function withStack<E extends Error>(error: E, origin: Error | undefined): E {
-  const frames = origin?.stack?.split('\n').slice(1).join('\n');
-  if (frames) error.stack = `${error.name}: ${error.message}\n${frames}`;
+  const stack = origin?.stack;
+  const firstFrame = stack?.indexOf('\n    at ') ?? -1;
+  if (error !== origin && stack && firstFrame !== -1) {
+    error.stack = `${error.name}: ${error.message}${stack.slice(firstFrame)}`;
+  }
   return error;
 }

@@ -53,9 +53,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           case 'removed':
             calls.forget(notice.uniqueid);
             return bus.emit('removed', { uniqueid: notice.uniqueid });
-          case 'resync':
-            logger.info(notice, 'octostate: resynchronised channels');
-            return bus.emit('resync', notice);
+          case 'resync': {
+            const { type: _type, ...report } = notice;
+            logger.info(report, 'octostate: resynchronised channels');
+            return bus.emit('resync', report);
+          }
           case 'error':
             return reportError(notice.error, notice.during);
           default: {

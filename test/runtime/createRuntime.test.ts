@@ -64,7 +64,18 @@ describe('createRuntime', () => {
     expect(bridges).toEqual(['create', 'enter', 'enter', 'leave', 'leave', 'destroy']);
     expect(seen.filter((s) => s.type === 'channel')).toHaveLength(4);
     expect(seen.filter((s) => s.type === 'hangup')).toHaveLength(4);
+    // The connection's life and the resync, as plain payloads ('connecting' went out inside
+    // createRuntime, before this listener).
+    expect(seen.filter((s) => s.type === 'connection').map((s) => s.event)).toEqual([
+      { state: 'connected' },
+    ]);
+    expect(seen.find((s) => s.type === 'resync')?.event).toEqual({
+      listed: 0,
+      created: 0,
+      lost: 0,
+    });
     await runtime.close();
+    expect(seen.at(-1)).toEqual({ type: 'connection', event: { state: 'closed' } });
   });
 
   it('should find channels by Uniqueid and by name', async () => {

@@ -61,9 +61,11 @@ describe('machineGraph', () => {
     expect(live.children.map((child) => child.label)).toEqual(['line', 'dial', 'agi', 'bridge']);
     expect(live.initial).toBeUndefined();
     expect(live.internal).toEqual(
-      expect.arrayContaining(['any AMI event [changes]', 'sync', 'hangup', 'playDtmf']),
+      expect.arrayContaining(['logic.start', 'any AMI event', 'AsyncAGIExec', 'sync']),
     );
-    expect(edge(graph, 'channel.live', 'channel.hungUp')?.labels).toEqual([
+    // A read model: commands to the PBX go through Call, not through the channel actor.
+    expect(live.internal).not.toContain('hangup');
+    expect(edge(graph, 'channel.live', 'channel.ending')?.labels).toEqual([
       'Hangup [is self]',
       'lost',
     ]);

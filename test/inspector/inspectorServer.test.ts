@@ -141,7 +141,8 @@ describe('the inspector on the embedded PBX', () => {
       .filter((step) => step.actor === `flow:${uniqueid}`)
       .map((step) => step.state)
       .filter((state, i, all) => state !== all[i - 1]);
-    expect(ivrStates).toEqual(['passcode', 'menu', 'farewell', 'hangingUp', 'done']);
+    // Followed from its first step: call logic starts in the runtime's one actor system.
+    expect(ivrStates).toEqual(['answering', 'passcode', 'menu', 'farewell', 'hangingUp', 'done']);
     const toMenu = steps.find((step) =>
       step.transitions.some((t) => t.source === 'ivr.passcode' && t.targets[0] === 'ivr.menu'),
     );

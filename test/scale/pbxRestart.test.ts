@@ -2,6 +2,7 @@ import { startPbx } from 'octostate/pbx';
 import { describe, expect, it } from 'vitest';
 import { startRig } from '../live/support/liveRig.js';
 import { restartUnderCalls } from '../live/support/restartScenario.js';
+import { IDLE_STATS } from '../support/idleStats.js';
 
 /**
  * The embedded PBX restarted (`core restart now`) under 50 live calls, seen by a real runtime over
@@ -24,13 +25,7 @@ describe('a restart of the embedded PBX', () => {
         answered: 'answered',
       });
       await rig.settled();
-      expect(rig.runtime.stats()).toEqual({
-        channels: 0,
-        calls: 0,
-        flows: 0,
-        agiCommands: 0,
-        originates: 0,
-      });
+      expect(rig.runtime.stats()).toEqual(IDLE_STATS);
       expect(pbx.channels()).toEqual([]);
     } finally {
       await rig.close();

@@ -166,7 +166,8 @@ describe.runIf(availability.run)('the inspector page in Chromium', () => {
     await page.click(`#calls [data-actor="${channel}"]`);
     await page.waitForSelector(active('channel.hungUp'));
     await page.evaluate(() => document.getElementById('detail')?.scrollTo(0, 0));
-    await page.waitForSelector('#chart g[data-edge="channel.live->channel.hungUp"].last');
+    // The hang-up goes through `ending` (the call logic sees it first): the last arrow into hungUp.
+    await page.waitForSelector('#chart g[data-edge$="->channel.hungUp"].last');
     expect(await page.locator('#head').textContent()).toContain('ended');
     const rowsAtEnd = await page.locator('#timeline tbody tr').count();
     expect(rowsAtEnd).toBeGreaterThan(rowsAtMenu);

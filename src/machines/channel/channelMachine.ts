@@ -1,31 +1,10 @@
-import {
-  type AnyActorLogic,
-  type AnyActorRef,
-  cancel,
-  emit,
-  enqueueActions,
-  raise,
-  setup,
-} from 'xstate';
-import { absorbEvent } from './absorbEvent.js';
-import { type ChannelContext, type ChannelInput, initialChannelContext } from './channelContext.js';
-import type { ChannelEmitted, ChannelEvent } from './channelEvents.js';
-import { eventLine, type LineState, lineMoves, lineStateOf } from './lineState.js';
+import { cancel, raise } from 'xstate';
+import { initialChannelContext } from './channelContext.js';
+import { channelSetup } from './channelSetup.js';
+import { lineMoves } from './lineState.js';
 
+export type { ChannelOutput } from './channelSetup.js';
 export { type LineState, lineStateOf } from './lineState.js';
-
-/** What a channel statechart ends with (its `output`, and the runtime's `hangup` bus event). */
-export interface ChannelOutput {
-  readonly uniqueid: string;
-  readonly name: string;
-  readonly linkedid: string;
-  /** Q.850 cause from `Hangup` (`16` Normal Clearing...); `0` when lost. */
-  readonly cause: number;
-  /** `Cause-txt` from `Hangup`, or `Lost`. */
-  readonly causeText: string;
-  /** True when the channel vanished while we were disconnected (no `Hangup` was seen). */
-  readonly lost: boolean;
-}
 
 /**
  * The statechart of one Asterisk channel, driven only by the AMI events about it.
@@ -82,75 +61,7 @@ export interface ChannelOutput {
  * const actor = createActor(machine, { input: channelInputFrom(newchannel) }).start();
  * actor.send(toChannelEvent(newstateUp)); // logs "... answered"
  */
-export const channelMachine = setup({
-  types: {
-    context: {} as ChannelContext,
-    events: {} as ChannelEvent,
-    input: {} as ChannelInput,
-    output: {} as ChannelOutput,
-    emitted: {} as ChannelEmitted,
-  },
-  actions: {
-    /** Folds the event into the context, assigning only what changed (nothing: no new snapshot). */
-    absorb: enqueueActions(({ context, event, enqueue }) => {
-      const changes = absorbEvent(context, event);
-      if (changes) enqueue.assign(changes);
-    }),
-    announceAgiResult: emit(({ event }) => {
-      const message = 'message' in event ? event.message : undefined;
-      return {
-        type: 'agi.result' as const,
-        commandId: message?.get('CommandID') ?? '',
-        result: message?.get('Result') ?? '',
-      };
-    }),
-    onDown: () => {},
-    onRinging: () => {},
-    onAnswered: () => {},
-    onDialBegin: () => {},
-    onDialEnd: () => {},
-    onAgiStart: () => {},
-    onAgiEnd: () => {},
-    onBridged: () => {},
-    onUnbridged: () => {},
-    onHangup: () => {},
-    startLogic: enqueueActions(({ event, enqueue }) => {
-      if (event.type !== 'logic.start') return;
-      // Any logic the application hands over: the typed signature only knows declared actors.
-      const spawn = enqueue.spawnChild as (
-        logic: AnyActorLogic,
-        options: { id: string; input: unknown },
-      ) => void;
-      spawn(event.logic, { id: 'logic', input: event.input });
-    }),
-    /** On hang-up: the call logic, if it still runs, gets to see the hang-up and finish. */
-    settleLogic: enqueueActions(({ self, enqueue }) => {
-      // Read from the actor: guards and actions only see context and event.
-      const children = self.getSnapshot()?.children as Record<string, AnyActorRef> | undefined;
-      const running = children?.logic?.getSnapshot().status === 'active';
-      enqueue.raise({ type: running ? 'logic.finishing' : 'logic.settled' });
-    }),
-  },
-  delays: {
-    /** How long call logic may take to finish after the hang-up before it is stopped. */
-    logicGrace: 2000,
-  },
-  guards: {
-    lineIs: ({ event }, params: { line: LineState }) => eventLine(event) === params.line,
-    startsAs: ({ context }, params: { line: LineState }) =>
-      lineStateOf(context.state.code) === params.line,
-    isSelf: ({ context, event }) =>
-      'message' in event && event.message.get('Uniqueid') === context.uniqueid,
-    startsBridged: ({ context }) => context.bridge !== undefined,
-    startsInAgi: ({ context }) => context.agi.sessions > 0,
-    lastDialLegEnds: ({ context, event }) =>
-      'message' in event &&
-      event.message.get('Uniqueid') === context.uniqueid &&
-      context.dial.legs.every((leg) => leg === event.message.get('DestUniqueid')),
-    syncBridged: ({ event }) => event.type === 'sync' && !!event.message.get('BridgeId'),
-    syncUnbridged: ({ event }) => event.type === 'sync' && !event.message.get('BridgeId'),
-  },
-}).createMachine({
+export const channelMachine = channelSetup.createMachine({
   id: 'channel',
   context: ({ input }) => initialChannelContext(input),
   initial: 'live',

@@ -1,43 +1,18 @@
 import type { AnyActorRef, AnyStateMachine, Subscription } from 'xstate';
-import type { ChannelContext } from '../machines/channel/channelContext.js';
-import {
-  type ActorDetail,
-  type ActorKind,
-  type ActorSummary,
-  actorDetail,
-  actorSummary,
-} from './actorViews.js';
+import { type ActorDetail, type ActorSummary, actorDetail, actorSummary } from './actorViews.js';
 import { CallLog, type CallLogOptions, type StepRecord } from './callLog.js';
 import { MachineCatalog } from './machineCatalog.js';
 import { type StepDetail, type StepSummary, stepDetail, stepSummary } from './stepViews.js';
+import {
+  channelCall,
+  type EndedActor,
+  endedActor,
+  endedDetail,
+  type RegistryChange,
+  type TrackedActor,
+} from './trackedActor.js';
 
-/** A change of the registry, delivered synchronously to its listeners. */
-export interface RegistryChange {
-  /** `ended`: the actor went away but its call is kept; `removed`: it is forgotten. */
-  readonly kind: 'added' | 'updated' | 'ended' | 'removed';
-  readonly id: string;
-  /** The call it belongs to (`null` for the supervisor). */
-  readonly group: string | null;
-}
-
-/** What the registry is told about an actor to follow (see `RuntimeWatch`). */
-export interface TrackedActor {
-  readonly id: string;
-  readonly kind: ActorKind;
-  readonly parent: string | null;
-  readonly ref: AnyActorRef;
-  readonly machine: AnyStateMachine | undefined;
-  /** The channel it runs for (its own Uniqueid for a channel). */
-  readonly uniqueid?: string;
-}
-
-/** An actor gone while its call is kept: its last look, summarised when first asked for. */
-interface EndedActor {
-  readonly summary: ActorSummary;
-  readonly snapshot: StepRecord['snapshot'];
-  readonly transitions: readonly unknown[];
-  detail?: ActorDetail;
-}
+export type { RegistryChange, TrackedActor } from './trackedActor.js';
 
 interface Entry extends TrackedActor {
   readonly children: Set<string>;
@@ -216,19 +191,11 @@ export class ActorRegistry {
     for (const child of [...entry.children]) this.untrack(child);
     if (entry.parent !== null) this.entries.get(entry.parent)?.children.delete(id);
     for (const subscription of entry.subscriptions) subscription.unsubscribe();
-    const last: EndedActor | undefined =
-      entry.group === null
-        ? undefined
-        : {
-            summary: { ...this.summaryOf(entry), ended: true },
-            snapshot: entry.ref.getSnapshot() as StepRecord['snapshot'],
-            transitions: entry.lastTransitions,
-          };
     this.entries.delete(id);
     if (this.ids.get(entry.ref) === id) this.ids.delete(entry.ref);
-    if (entry.group !== null && last) {
+    if (entry.group !== null) {
       this.emit('ended', id, entry.group);
-      this.calls.actorEnded(entry.group, id, last);
+      this.calls.actorEnded(entry.group, id, endedActor(this.summaryOf(entry), entry));
     } else {
       this.emit('removed', id, null);
     }
@@ -302,12 +269,7 @@ export class ActorRegistry {
 
   /** A channel's call is its Linkedid; anything else belongs to its channel's call. */
   private groupOf(entry: TrackedActor): string | null {
-    if (entry.kind === 'channel') {
-      // Announced by XState's inspection before its first snapshot exists: grouped at its first step.
-      const context = (entry.ref.getSnapshot() as { context?: ChannelContext } | undefined)
-        ?.context;
-      return context ? context.linkedid || context.uniqueid : (entry.uniqueid ?? null);
-    }
+    if (entry.kind === 'channel') return channelCall(entry);
     if (entry.uniqueid === undefined) return null;
     return this.entries.get(`channel:${entry.uniqueid}`)?.group ?? entry.uniqueid;
   }
@@ -327,10 +289,4 @@ export class ActorRegistry {
   private emit(kind: RegistryChange['kind'], id: string, group: string | null): void {
     for (const listener of this.listeners) listener({ kind, id, group });
   }
-}
-
-/** An ended actor in full, summarised once. */
-function endedDetail(ended: EndedActor): ActorDetail {
-  ended.detail ??= actorDetail(ended.summary, ended.snapshot, ended.transitions);
-  return ended.detail;
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
- * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load, inspector).
+ * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load,
+ * inspector, agi; agi runs when ASTERISK_AMI_URL names an Asterisk on this machine).
  */
+import { runAgiCallsBench } from './agiCalls.bench.js';
 import { runIngestBench } from './ingest.bench.js';
 import { runInspectorBench } from './inspector.bench.js';
 import { runLoadBench } from './load.bench.js';
@@ -15,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   routing: runRoutingBench,
   pbx: runPbxBench,
   load: runLoadBench,
+  agi: runAgiCallsBench,
   inspector: runInspectorBench,
 };
 

@@ -148,7 +148,7 @@ export async function asteriskLoadPbx(
 }
 
 /** The pid of the Asterisk behind `ami`, when its pid file is readable here (a local Asterisk). */
-async function asteriskPid(ami: AmiConnection): Promise<number | undefined> {
+export async function asteriskPid(ami: AmiConnection): Promise<number | undefined> {
   try {
     const settings = await ami.action('Command', { Command: 'core show settings' });
     const line = settings.getAll('Output').find((text) => /^\s*PID file:/.test(text));

@@ -50,10 +50,12 @@ async function measureThroughput(calls: number, concurrent: number) {
   });
   const started = process.hrtime.bigint();
   for (const message of messages) client.bus.emit('event', message);
+  // What waits to be folded goes out at the end of the burst.
+  await Promise.resolve();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   supervisor.stop();
   const parts = measureRoutingBreakdown(messages);
-  const floor = measureRoutingBreakdown(messages, floorMachine);
+  const floor = measureRoutingBreakdown(messages, floorMachine, { fold: false });
   return {
     events: messages.length,
     seconds,

@@ -65,6 +65,7 @@ export const floorMachine = setup({
 export function measureRoutingBreakdown(
   messages: readonly AmiMessage[],
   machine: AnyStateMachine = channelMachine,
+  options: { fold?: boolean } = {},
 ): RoutingBreakdown {
   const plan: Plan = [];
   // The router's own work, look-ups and deliveries included; only the actors behind it do nothing.
@@ -81,11 +82,21 @@ export function measureRoutingBreakdown(
   });
   const started = process.hrtime.bigint();
   for (const message of messages) router.route(message);
+  router.folds.flush();
   const routingSeconds = seconds(started);
+  // One delivery per event (the floor's one macrostep each) unless folding is measured.
+  const steps: Plan =
+    options.fold === false
+      ? plan.flatMap((step) =>
+          'event' in step && step.event.type === 'ami.batch' && 'events' in step.event
+            ? step.event.events.map((event) => ({ uniqueid: step.uniqueid, event }))
+            : [step],
+        )
+      : plan;
 
   const actors = new Map<string, ReturnType<typeof createActor<AnyStateMachine>>>();
   const startAt = process.hrtime.bigint();
-  for (const step of plan) {
+  for (const step of steps) {
     if (!('input' in step)) continue;
     const actor = createActor(machine, { id: step.uniqueid, input: step.input });
     actors.set(step.uniqueid, actor.start());
@@ -94,7 +105,7 @@ export function measureRoutingBreakdown(
 
   let deliveries = 0;
   const stepAt = process.hrtime.bigint();
-  for (const step of plan) {
+  for (const step of steps) {
     if (!('event' in step)) continue;
     actors.get(step.uniqueid)?.send(step.event);
     deliveries++;

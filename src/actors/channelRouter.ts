@@ -6,6 +6,7 @@ import {
 } from '../machines/channel/channelEvents.js';
 import type { AmiMessage } from '../protocol/message.js';
 import { ChannelDirectory } from './channelDirectory.js';
+import { FoldQueue, isFoldable } from './foldQueue.js';
 import { applyResync, type ResyncReport } from './resync.js';
 import { routeKeys, spawnInput } from './routeKeys.js';
 
@@ -59,6 +60,8 @@ export interface RouterHooks<Channel extends RoutedChannel> {
  */
 export class ChannelRouter<Channel extends RoutedChannel = RoutedChannel> {
   readonly directory = new ChannelDirectory<Channel>();
+  /** Facts-only events, sent to their channels in one step each at the end of a burst. */
+  readonly folds = new FoldQueue((uniqueid, event) => this.directory.get(uniqueid)?.send(event));
   /** Events held while a resync lists the channels, and who was known before it. */
   private held: { buffered: AmiMessage[]; before: Set<string> } | undefined;
 
@@ -101,6 +104,12 @@ export class ChannelRouter<Channel extends RoutedChannel = RoutedChannel> {
 
   /** Sends an event to a channel's actor, if it has one. */
   deliver(uniqueid: string, event: ChannelEvent): void {
+    if (isFoldable(event)) {
+      this.folds.offer(uniqueid, event);
+      return;
+    }
+    // Whatever may change its state finds every fact about it that came before folded in.
+    this.folds.flushChannel(uniqueid);
     this.directory.get(uniqueid)?.send(event);
   }
 

@@ -135,6 +135,8 @@ export const supervisorMachine = setup({
       }
     }),
     stopChannels: enqueueActions(({ context, enqueue }) => {
+      // The facts still waiting reach their channels before these stop.
+      context.router.folds.flush();
       for (const ref of context.router.directory.refs()) enqueue.stopChild(ref);
     }),
   },

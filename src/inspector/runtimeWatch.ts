@@ -167,6 +167,13 @@ export class RuntimeWatch {
       case '@xstate.snapshot': {
         // The step of `xstate.init` was taken from its event, above.
         if (inspection.event.type === 'xstate.init') return;
+        // Facts folded in one step (`ami.batch`) are shown as they came: one step per AMI event.
+        const batch = (inspection.event as { events?: ReadonlyArray<{ type: string }> }).events;
+        if (inspection.event.type === 'ami.batch' && batch) {
+          for (const event of batch)
+            this.registry.stepped(ref, event, inspection.snapshot as never);
+          return;
+        }
         this.registry.stepped(ref, inspection.event, inspection.snapshot as never);
         return;
       }

@@ -168,6 +168,8 @@ describe('supervisorMachine', () => {
     ];
     client.event(varSet('PJSIP/b-00000001', 'BY_NEW_NAME'));
     client.event(varSet('PJSIP/a-00000001', 'BY_OLD_NAME'));
+    // Facts (VarSet) are folded into the channel at the end of the burst.
+    await Promise.resolve();
     expect(actor('4.1')?.getSnapshot().context.variables).toMatchObject({ BY_NEW_NAME: '1' });
     expect(actor('4.1')?.getSnapshot().context.variables.BY_OLD_NAME).toBeUndefined();
   });

@@ -29,6 +29,7 @@ export function absorbEvent(
   context: ChannelContext,
   event: ChannelEvent,
 ): Partial<ChannelContext> | undefined {
+  if ('events' in event) return absorbBatch(context, event.events);
   if (event.type === 'sync') return absorbSync(context, event.message, event.members);
   if (event.type === 'lost') {
     return { hangup: { ...context.hangup, cause: 0, causeText: 'Lost', lost: true } };
@@ -274,4 +275,20 @@ function appendBounded<T>(list: readonly T[], item: T, max: number): readonly T[
   const next = list.length >= max ? list.slice(list.length - max + 1) : list.slice();
   next.push(item);
   return next;
+}
+
+/** Several events in order: what they change together. */
+function absorbBatch(
+  context: ChannelContext,
+  events: readonly ChannelEvent[],
+): Partial<ChannelContext> | undefined {
+  let current = context;
+  let changes: Partial<ChannelContext> | undefined;
+  for (const event of events) {
+    const change = absorbEvent(current, event);
+    if (!change) continue;
+    current = { ...current, ...change };
+    changes = changes ? Object.assign(changes, change) : { ...change };
+  }
+  return changes;
 }

@@ -14,6 +14,15 @@ export interface ChannelAmiEvent {
   readonly members?: readonly string[];
 }
 
+/**
+ * Several AMI events for the channel that only add facts to its context (`VarSet`, `Newexten`...),
+ * folded in one step, in order (see the supervisor's `FoldQueue`).
+ */
+export interface ChannelBatchEvent {
+  readonly type: 'ami.batch';
+  readonly events: readonly ChannelAmiEvent[];
+}
+
 /** A `CoreShowChannel` (or `Status`) list item: the channel as it is now, after a (re)connect. */
 export interface ChannelSyncEvent {
   readonly type: 'sync';
@@ -48,6 +57,7 @@ export interface ChannelSettlingEvent {
 /** Everything a channel statechart accepts. */
 export type ChannelEvent =
   | ChannelAmiEvent
+  | ChannelBatchEvent
   | ChannelSyncEvent
   | ChannelLostEvent
   | ChannelLogicEvent

@@ -6,6 +6,7 @@ import {
   supervisorHoldings,
   supervisorMachine,
 } from '../src/actors/supervisorMachine.js';
+import type { AmiEvent } from '../src/protocol/amiEvent.js';
 import { createMessage } from '../src/protocol/serialize.js';
 import { FakeAmiClient } from '../test/actors/fakeAmiClient.js';
 import { floorMachine, measureRoutingBreakdown } from './routingBreakdown.js';
@@ -49,7 +50,7 @@ async function measureThroughput(calls: number, concurrent: number) {
     else if (notice.type === 'removed') actors--;
   });
   const started = process.hrtime.bigint();
-  for (const message of messages) client.bus.emit('event', message);
+  for (const message of messages) client.bus.emit('event', message as AmiEvent);
   // What waits to be folded goes out at the end of the burst.
   await Promise.resolve();
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

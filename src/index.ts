@@ -48,6 +48,7 @@ export type {
   OriginateOptions,
   OriginateToAgiOptions,
 } from './calls/originateOptions.js';
+export type * from './catalog/index.js';
 export {
   AmiActionError,
   AmiAuthenticationError,
@@ -127,6 +128,7 @@ export {
 } from './machines/flows/passcodeMachine.js';
 export { formatAgiCommand } from './protocol/agiCommand.js';
 export type { AgiResult } from './protocol/agiResult.js';
+export type { AmiEvent, AmiEventMessage } from './protocol/amiEvent.js';
 export {
   AgiDeadChannelError,
   AgiError,

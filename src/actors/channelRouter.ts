@@ -4,6 +4,7 @@ import {
   type ChannelEvent,
   toChannelEvent,
 } from '../machines/channel/channelEvents.js';
+import type { AmiEvent } from '../protocol/amiEvent.js';
 import type { AmiMessage } from '../protocol/message.js';
 import { ChannelDirectory } from './channelDirectory.js';
 import { FoldQueue, isFoldable } from './foldQueue.js';
@@ -143,7 +144,7 @@ export class ChannelRouter<Channel extends RoutedChannel = RoutedChannel> {
       event ??=
         members === undefined
           ? toChannelEvent(message)
-          : { type: amiEventType(name), message, members };
+          : { type: amiEventType(name), message: message as AmiEvent, members };
       this.deliver(uniqueid, event);
     }
   }

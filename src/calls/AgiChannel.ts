@@ -1,3 +1,4 @@
+import type { AgiArgument, AgiCommandArgs, AgiCommandName } from '../catalog/index.js';
 import { formatAgiCommand } from '../protocol/agiCommand.js';
 import { type AgiResult, digitFromResult } from '../protocol/agiResult.js';
 import { AgiError } from '../protocol/errors.js';
@@ -55,10 +56,42 @@ export class AgiChannel {
   }
 
   /**
-   * Runs a raw AGI command line (quote arguments with {@link formatAgiCommand}). Fails at once with
-   * `AgiNotInAgiError` when the channel is not in an AGI session.
+   * Runs an AGI command: a command Asterisk documents with its arguments
+   * (`command('STREAM FILE', ['hello-world', '#'])`, checked against the catalogue: argument count
+   * and order), or a raw line (`command('NOOP')`, quote arguments with {@link formatAgiCommand}).
+   * Fails at once with `AgiNotInAgiError` when the channel is not in an AGI session.
+   *
+   * @example
+   * const { result } = await call.command('get variable', ['CALLERID(num)']);
    */
-  command(line: string, options: AgiCommandOptions = {}): Promise<AgiResult> {
+  command<Name extends AgiCommandName>(
+    name: Name,
+    args: AgiCommandArgs<Name>,
+    options?: AgiCommandOptions,
+  ): Promise<AgiResult>;
+  command(line: string, options?: AgiCommandOptions): Promise<AgiResult>;
+  command(
+    lineOrName: string,
+    argsOrOptions?: readonly (AgiArgument | undefined)[] | AgiCommandOptions,
+    maybeOptions?: AgiCommandOptions,
+  ): Promise<AgiResult> {
+    if (Array.isArray(argsOrOptions)) {
+      let line: string;
+      try {
+        line = formatAgiCommand(
+          lineOrName.toUpperCase(),
+          ...definedArgs(lineOrName, argsOrOptions),
+        );
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      return this.enqueue(line, maybeOptions);
+    }
+    return this.enqueue(lineOrName, argsOrOptions as AgiCommandOptions | undefined);
+  }
+
+  /** Runs one command line after those queued before it. */
+  private enqueue(line: string, options: AgiCommandOptions = {}): Promise<AgiResult> {
     // Made on the caller's stack: the command may only run after the ones queued before it.
     const origin = new Error(line);
     const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -88,9 +121,7 @@ export class AgiChannel {
 
   /** `STREAM FILE`: plays a sound; a key in `escapeDigits` stops it and is returned. */
   async streamFile(file: string, escapeDigits = '', offset?: number): Promise<PlaybackResult> {
-    const args: Array<string | number> = [file, escapeDigits];
-    if (offset !== undefined) args.push(offset);
-    const result = await this.command(formatAgiCommand('STREAM FILE', ...args), MEDIA);
+    const result = await this.command('stream file', [file, escapeDigits, offset], MEDIA);
     return playbackOutcome(result, 'STREAM FILE');
   }
 
@@ -110,10 +141,7 @@ export class AgiChannel {
 
   /** `GET DATA`: plays `prompt`, then collects up to `maxDigits` keys (`#` ends early). */
   async getData(prompt: string, timeoutMs?: number, maxDigits?: number): Promise<GetDataResult> {
-    const args: Array<string | number> = [prompt];
-    if (timeoutMs !== undefined) args.push(timeoutMs);
-    if (maxDigits !== undefined) args.push(maxDigits);
-    const result = await this.command(formatAgiCommand('GET DATA', ...args), {
+    const result = await this.command('get data', [prompt, timeoutMs, maxDigits], {
       timeoutMs: agiTimeout(timeoutMs, maxDigits),
     });
     if (result.result === '-1') throw new AgiError('GET DATA failed (hangup?)', 200, result.raw);
@@ -122,7 +150,7 @@ export class AgiChannel {
 
   /** `WAIT FOR DIGIT`: the key pressed within `timeoutMs` (`-1` waits forever), or undefined. */
   async waitForDigit(timeoutMs: number): Promise<string | undefined> {
-    const result = await this.command(formatAgiCommand('WAIT FOR DIGIT', timeoutMs), {
+    const result = await this.command('wait for digit', [timeoutMs], {
       timeoutMs: timeoutMs < 0 ? MEDIA.timeoutMs : timeoutMs + 10_000,
     });
     if (result.result === '-1')
@@ -132,39 +160,50 @@ export class AgiChannel {
 
   /** `SAY DIGITS`: speaks each digit; a key in `escapeDigits` interrupts and is returned. */
   async sayDigits(digits: string, escapeDigits = ''): Promise<string | undefined> {
-    const result = await this.command(formatAgiCommand('SAY DIGITS', digits, escapeDigits), MEDIA);
+    const result = await this.command('say digits', [digits, escapeDigits], MEDIA);
     return playbackOutcome(result, 'SAY DIGITS').digit;
   }
 
   /** `SAY NUMBER`: speaks a number; a key in `escapeDigits` interrupts and is returned. */
   async sayNumber(value: number, escapeDigits = ''): Promise<string | undefined> {
-    const result = await this.command(formatAgiCommand('SAY NUMBER', value, escapeDigits), MEDIA);
+    const result = await this.command('say number', [value, escapeDigits], MEDIA);
     return playbackOutcome(result, 'SAY NUMBER').digit;
   }
 
   /** `SET VARIABLE`. */
   async setVariable(name: string, value: string): Promise<void> {
-    expectSuccess(
-      await this.command(formatAgiCommand('SET VARIABLE', name, value)),
-      'SET VARIABLE',
-    );
+    expectSuccess(await this.command('set variable', [name, value]), 'SET VARIABLE');
   }
 
   /** `GET VARIABLE`: the value, or undefined when the variable is not set. */
   async getVariable(name: string): Promise<string | undefined> {
-    const result = await this.command(formatAgiCommand('GET VARIABLE', name));
+    const result = await this.command('get variable', [name]);
     return result.result === '1' ? (result.data ?? '') : undefined;
   }
 
   /** `EXEC <app> <args>`: runs a dialplan application (e.g. `Dial`) and returns its result. */
   exec(application: string, args = ''): Promise<AgiResult> {
-    return this.command(formatAgiCommand('EXEC', application, args), MEDIA);
+    return this.command('exec', [application, args], MEDIA);
   }
 
   /** `ASYNCAGI BREAK`: leaves AsyncAGI; the dialplan continues after `AGI(agi:async)`. */
   async break(): Promise<void> {
     await this.command('ASYNCAGI BREAK');
   }
+}
+
+/**
+ * The arguments to send: optional ones left `undefined` at the end are dropped; one left out
+ * before a given one cannot be expressed on the AGI command line.
+ */
+function definedArgs(command: string, args: readonly (AgiArgument | undefined)[]): AgiArgument[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end--;
+  const kept = args.slice(0, end);
+  if (kept.some((arg) => arg === undefined)) {
+    throw new AgiError(`${command}: an argument before the last one given is undefined`, 0);
+  }
+  return kept as AgiArgument[];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { createActor, waitFor } from 'xstate';
 import { AmiError } from '../protocol/errors.js';
 import type { AmiMessage } from '../protocol/message.js';
-import { type ActionFields, isKnownIdempotent } from './actionFields.js';
+import { type ActionArgs, type ActionFields, isKnownIdempotent } from './actionFields.js';
 import { ActionSender } from './actionSender.js';
 import type { AmiList } from './actionTracker.js';
 import { parseAmiUrl } from './amiUrl.js';
@@ -193,8 +193,16 @@ export class AmiConnection implements AmiClient {
    * const answer = await ami.action('Getvar', { Channel: channel, Variable: 'CALLERID(num)' });
    * answer.get('Value');
    */
-  action(name: string, fields?: ActionFields, options?: ActionOptions): Promise<AmiMessage> {
-    return this.submit(name, fields, options, false) as Promise<AmiMessage>;
+  action<Name extends string>(
+    name: Name,
+    ...[fields, options]: ActionArgs<Name>
+  ): Promise<AmiMessage> {
+    return this.submit(
+      name,
+      fields as ActionFields | undefined,
+      options,
+      false,
+    ) as Promise<AmiMessage>;
   }
 
   /**
@@ -207,8 +215,11 @@ export class AmiConnection implements AmiClient {
    * const { items } = await ami.listAction('CoreShowChannels');
    * const channels = items.map((item) => item.get('Channel'));
    */
-  listAction(name: string, fields?: ActionFields, options?: ActionOptions): Promise<AmiList> {
-    return this.submit(name, fields, options, true) as Promise<AmiList>;
+  listAction<Name extends string>(
+    name: Name,
+    ...[fields, options]: ActionArgs<Name>
+  ): Promise<AmiList> {
+    return this.submit(name, fields as ActionFields | undefined, options, true) as Promise<AmiList>;
   }
 
   private submit(

@@ -1,5 +1,12 @@
+import type {
+  AmiActionName,
+  AmiActionParams,
+  RequiredKey,
+  UntypedActionFields,
+} from '../catalog/index.js';
 import { AmiError } from '../protocol/errors.js';
 import type { AmiFields } from '../protocol/message.js';
+import type { ActionOptions } from './client.js';
 
 /**
  * The fields of an action, besides `Action` and `ActionID` (which the connection sets).
@@ -11,9 +18,23 @@ import type { AmiFields } from '../protocol/message.js';
  * @example
  * const fields: ActionFields = { Channel: 'Local/401@default', Async: true, Variable: ['A=1', 'B=2'] };
  */
-export type ActionFields =
-  | Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>
-  | AmiFields;
+export type ActionFields = UntypedActionFields | AmiFields;
+
+/**
+ * The arguments after an action's name: for an action Asterisk documents, its parameters (required
+ * when it has required ones; misspelt or unknown keys refused) or an ordered field list; for any
+ * other action, any {@link ActionFields}. Then the per-action options.
+ *
+ * @example
+ * ami.action('Originate', { Channel: 'Local/401@default', Application: 'Wait', Data: '5' });
+ * // @ts-expect-error: 'Chanel' is not a parameter of Originate, and Channel is missing
+ * ami.action('Originate', { Chanel: 'Local/401@default' });
+ */
+export type ActionArgs<Name extends string> = Name extends AmiActionName
+  ? [RequiredKey<AmiActionParams[Name]>] extends [never]
+    ? [fields?: AmiActionParams[Name] | AmiFields, options?: ActionOptions]
+    : [fields: AmiActionParams[Name] | AmiFields, options?: ActionOptions]
+  : [fields?: ActionFields, options?: ActionOptions];
 
 /** Turns {@link ActionFields} into an ordered field list; refuses `Action` and `ActionID`. */
 export function toFieldList(fields: ActionFields | undefined): Array<readonly [string, string]> {

@@ -1,6 +1,7 @@
+import type { AmiEvent, AmiEventsByName } from '../protocol/amiEvent.js';
 import type { AmiProtocolError } from '../protocol/errors.js';
 import type { AmiMessage } from '../protocol/message.js';
-import type { ActionFields } from './actionFields.js';
+import type { ActionArgs } from './actionFields.js';
 import type { AmiList } from './actionTracker.js';
 import type { Emitter } from './emitter.js';
 import type { AmiConnectionClosedError } from './errors.js';
@@ -14,12 +15,17 @@ import type { AmiConnectionClosedError } from './errors.js';
 export type AmiConnectionState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
 
 /**
- * What a connection publishes on its `bus` (a typed `mitt` emitter). A type alias rather than an
- * interface because mitt wants a record type.
+ * What a connection publishes on its `bus` (a typed `mitt` emitter): each AMI event under `event`
+ * and under its own name (`bus.on('Hangup', (event) => event.get('Cause-txt'))`), and the
+ * connection's life under lower-case names. A type alias rather than an interface because mitt
+ * wants a record type.
  */
-export type AmiConnectionEvents = {
-  /** Every AMI event that is not an item of a list being collected by `listAction`. */
-  event: AmiMessage;
+export type AmiConnectionEvents = AmiEventsByName & {
+  /**
+   * Every AMI event that is not an item of a list being collected by `listAction`;
+   * `event.name === 'Hangup'` narrows it to that event's keys.
+   */
+  event: AmiEvent;
   /** A response that matches no pending action (a late answer after a timeout, for instance). */
   unsolicited: AmiMessage;
   /** Logged in (first time or after a reconnect); `banner` is the server's greeting line. */
@@ -77,12 +83,14 @@ export interface AmiClient {
   readonly closeReason?: Error | undefined;
   /**
    * Sends an action; resolves with its response, rejects with `AmiActionError` (carrying the
-   * response) on `Response: Error`, `AmiTimeoutError`, or `AmiConnectionClosedError`.
+   * response) on `Response: Error`, `AmiTimeoutError`, or `AmiConnectionClosedError`. The fields
+   * of an action Asterisk documents are type-checked (required ones, no misspelt keys); any other
+   * action takes any fields.
    */
-  action(name: string, fields?: ActionFields, options?: ActionOptions): Promise<AmiMessage>;
+  action<Name extends string>(name: Name, ...args: ActionArgs<Name>): Promise<AmiMessage>;
   /**
    * Sends a list action (`EventList: start` ... `EventList: Complete`) and resolves with the whole
    * list; also rejects with `AmiListTooLongError` past the item cap.
    */
-  listAction(name: string, fields?: ActionFields, options?: ActionOptions): Promise<AmiList>;
+  listAction<Name extends string>(name: Name, ...args: ActionArgs<Name>): Promise<AmiList>;
 }

@@ -1,3 +1,4 @@
+import type { AmiEvent } from '../protocol/amiEvent.js';
 import { AmiProtocolError } from '../protocol/errors.js';
 import type { ActionSender } from './actionSender.js';
 import type { AmiConnectionEvents } from './client.js';
@@ -133,7 +134,10 @@ function sessionHandlers(deps: ConnectionHostDeps): SessionHandlers {
     answer: (message) => sender.tracker.handle(message),
     publish: (message) => {
       if (message.kind === 'event') {
-        emit('event', message);
+        // The catalogue types the names it knows; others are published under their name all the same.
+        const event = message as AmiEvent;
+        emit('event', event);
+        emit(event.name, event);
         return;
       }
       if (message.kind === 'unknown') {

@@ -10,12 +10,19 @@
  * ami.bus.on('event', (event) => log.info({ event: event.name }, 'AMI event'));
  * await ami.connect();
  */
+export type * from '../catalog/index.js';
+export {
+  type AmiEvent,
+  type AmiEventMessage,
+  type AmiEventsByName,
+  isAmiEvent,
+} from '../protocol/amiEvent.js';
 export { AmiError, AmiProtocolError } from '../protocol/errors.js';
 export type { AmiFields, AmiMessage, AmiMessageKind } from '../protocol/message.js';
 export { AmiParser, type AmiParserHandlers, type AmiParserOptions } from '../protocol/parser.js';
 export { createMessage, formatMessage } from '../protocol/serialize.js';
 export { AmiConnection, type AmiConnectionOptions } from './AmiConnection.js';
-export type { ActionFields } from './actionFields.js';
+export type { ActionArgs, ActionFields } from './actionFields.js';
 export type { AmiList } from './actionTracker.js';
 export {
   type AmiUrlSettings,

@@ -5,7 +5,8 @@ import type {
   AmiConnectionEvents,
   AmiConnectionState,
 } from '../../src/connection/client.js';
-import { createEmitter } from '../../src/connection/emitter.js';
+import { createEmitter, type Emitter } from '../../src/connection/emitter.js';
+import type { AmiEvent } from '../../src/protocol/amiEvent.js';
 import type { AmiFields, AmiMessage } from '../../src/protocol/message.js';
 import { createMessage } from '../../src/protocol/serialize.js';
 
@@ -42,7 +43,7 @@ export class FakeAmiClient implements AmiClient {
     ]);
   }
 
-  async listAction(name: string, fields?: unknown): Promise<AmiList> {
+  async listAction(name: string, fields?: unknown, _options?: ActionOptions): Promise<AmiList> {
     this.sent.push({ name, fields });
     if (this.holdLists) await new Promise<void>((resolve) => this.held.push(resolve));
     if (this.listError) throw this.listError;
@@ -83,7 +84,7 @@ export class FakeAmiClient implements AmiClient {
 
   /** Deliver AMI events as the connection would (responses are not events: skipped). */
   emit(...messages: AmiMessage[]): void {
-    for (const message of messages) if (message.kind === 'event') this.bus.emit('event', message);
+    for (const message of messages) if (message.kind === 'event') emitEvent(this.bus, message);
   }
 
   /** Build and deliver one event. */
@@ -104,4 +105,11 @@ export class FakeAmiClient implements AmiClient {
     this.state = state;
     this.bus.emit('state', state);
   }
+}
+
+/** Publishes an event as `AmiConnection` does: under `event`, then under its own name. */
+export function emitEvent(bus: Emitter<AmiConnectionEvents>, message: AmiMessage): void {
+  const event = message as AmiEvent;
+  bus.emit('event', event);
+  bus.emit(event.name, event);
 }

@@ -24,7 +24,7 @@ function client(mayCoreShowChannels: boolean, statusError?: Error) {
     bus: createEmitter(),
     state: 'connected',
     action: async () => createMessage([['Response', 'Success']]),
-    listAction: async (name: string) => {
+    listAction: async (name: string, ..._rest: unknown[]) => {
       asked.push(name);
       if (name === 'CoreShowChannels') {
         if (mayCoreShowChannels) return recordedList('actions-3');
@@ -77,7 +77,7 @@ describe('listChannels', () => {
     await expect(run(client(false, denied).fake)).rejects.toBe(denied);
     const broken = new Error('socket closed');
     const { fake, asked } = client(true);
-    fake.listAction = async (name: string) => {
+    fake.listAction = async (name: string, ..._rest: unknown[]) => {
       asked.push(name);
       throw broken;
     };

@@ -58,23 +58,25 @@ function channelInAgi(channel: string, uniqueid: string) {
 function fakeAsterisk(options: { refuse?: boolean } = {}) {
   const sent: SentAgi[] = [];
   const client = {
-    action: vi.fn(async (name: string, fields?: ActionFields): Promise<AmiMessage> => {
-      const f = fields as Record<string, string>;
-      if (options.refuse) {
-        throw new AmiActionError(
-          name,
-          createMessage([
-            ['Response', 'Error'],
-            ['Message', 'Failed to add AGI command to queue'],
-          ]),
-        );
-      }
-      sent.push({ channel: f.Channel!, command: f.Command!, commandId: f.CommandID! });
-      return createMessage([
-        ['Response', 'Success'],
-        ['Message', 'Added AGI command to queue'],
-      ]);
-    }),
+    action: vi.fn(
+      async (name: string, fields?: ActionFields, _options?: unknown): Promise<AmiMessage> => {
+        const f = fields as Record<string, string>;
+        if (options.refuse) {
+          throw new AmiActionError(
+            name,
+            createMessage([
+              ['Response', 'Error'],
+              ['Message', 'Failed to add AGI command to queue'],
+            ]),
+          );
+        }
+        sent.push({ channel: f.Channel!, command: f.Command!, commandId: f.CommandID! });
+        return createMessage([
+          ['Response', 'Success'],
+          ['Message', 'Added AGI command to queue'],
+        ]);
+      },
+    ),
   };
   const asyncAgi = new AsyncAgi(client);
   const channels = new Map([[UNIQUEID, channelInAgi(CHANNEL, UNIQUEID)]]);

@@ -98,6 +98,8 @@ export function next<K extends keyof AmiConnectionEvents>(
 export function recordBus(ami: AmiConnection): string[] {
   const seen: string[] = [];
   ami.bus.on('*', (type, payload) => {
+    // Each event is also published under its own name: recorded once, as `event:<name>`.
+    if (type !== 'event' && /^[A-Z]/.test(String(type))) return;
     if (type === 'state') seen.push(`state:${String(payload)}`);
     else if (type === 'event') seen.push(`event:${(payload as { name: string }).name}`);
     else seen.push(String(type));

@@ -1,4 +1,6 @@
+import type { AmiEventKey, AmiEventName } from '../../catalog/index.js';
 import { decodeAgiEnv } from '../../protocol/agiEnv.js';
+import type { AmiEventMessage } from '../../protocol/amiEvent.js';
 import type { AmiMessage } from '../../protocol/message.js';
 import {
   type ChannelContext,
@@ -50,14 +52,14 @@ export function absorbEvent(
       Object.assign(changes, newchannelFields(message));
       return changes;
     case 'Newstate': {
-      const code = Number(message.get('ChannelState') ?? context.state.code);
-      const desc = message.get('ChannelStateDesc') ?? '';
+      const code = Number(field(message, 'ChannelState') ?? context.state.code);
+      const desc = field(message, 'ChannelStateDesc') ?? '';
       if (code === context.state.code && desc === context.state.desc) break;
       changes.state = { code, desc };
       return changes;
     }
     case 'Rename': {
-      const newName = message.get('Newname');
+      const newName = field(message, 'Newname');
       if (!newName || newName === context.name) break;
       changes.name = newName;
       return changes;
@@ -76,20 +78,20 @@ export function absorbEvent(
     }
     case 'Newexten': {
       const step: DialplanStep = {
-        context: message.get('Context') ?? '',
-        exten: message.get('Extension') ?? message.get('Exten') ?? '',
-        priority: Number(message.get('Priority') ?? 0),
-        application: message.get('Application') ?? '',
-        appData: message.get('AppData') ?? '',
+        context: field(message, 'Context') ?? '',
+        exten: field(message, 'Extension') ?? field(message, 'Exten') ?? '',
+        priority: Number(field(message, 'Priority') ?? 0),
+        application: field(message, 'Application') ?? '',
+        appData: field(message, 'AppData') ?? '',
       };
       changes.dialplan = step;
       changes.history = appendBounded(context.history, step, MAX_HISTORY);
       return changes;
     }
     case 'VarSet': {
-      const name = message.get('Variable');
+      const name = field(message, 'Variable');
       if (name === undefined) break;
-      const value = message.get('Value') ?? '';
+      const value = field(message, 'Value') ?? '';
       const base = changes.variables ?? context.variables;
       if (base[name] === value) break;
       changes.variables = { ...base, [name]: value };
@@ -97,7 +99,7 @@ export function absorbEvent(
     }
     case 'AsyncAGIStart':
       changes.agi = {
-        env: decodeAgiEnv(message.get('Env') ?? ''),
+        env: decodeAgiEnv(field(message, 'Env') ?? ''),
         sessions: context.agi.sessions + 1,
       };
       return changes;
@@ -111,8 +113,8 @@ export function absorbEvent(
     case 'LocalBridge':
     case 'LocalOptimizationBegin':
     case 'LocalOptimizationEnd': {
-      const one = message.get('LocalOneUniqueid');
-      const two = message.get('LocalTwoUniqueid');
+      const one = field(message, 'LocalOneUniqueid');
+      const two = field(message, 'LocalTwoUniqueid');
       const peer = one === context.uniqueid ? two : two === context.uniqueid ? one : undefined;
       if (!peer || peer === context.localPeer) break;
       changes.localPeer = peer;
@@ -126,16 +128,16 @@ export function absorbEvent(
       return changes;
     }
     case 'DTMFEnd': {
-      if (message.get('Direction') !== 'Received') break;
-      const digit = message.get('Digit') ?? '';
+      if (field(message, 'Direction') !== 'Received') break;
+      const digit = field(message, 'Digit') ?? '';
       if (digit === '') break;
       const digits = context.dtmf + digit;
       changes.dtmf = digits.length > MAX_DTMF ? digits.slice(-MAX_DTMF) : digits;
       return changes;
     }
     case 'OriginateResponse': {
-      const actionId = message.get('ActionID') ?? '';
-      const response = message.get('Response') ?? '';
+      const actionId = field(message, 'ActionID') ?? '';
+      const response = field(message, 'Response') ?? '';
       const known = context.originate;
       if (known?.actionId === actionId && known.response === response) break;
       changes.originate = { actionId, response };
@@ -143,7 +145,7 @@ export function absorbEvent(
     }
     case 'HangupRequest':
     case 'SoftHangupRequest': {
-      const requestCause = Number(message.get('Cause') ?? 0);
+      const requestCause = Number(field(message, 'Cause') ?? 0);
       if (context.hangup?.requestCause === requestCause) break;
       changes.hangup = { ...context.hangup, requestCause };
       return changes;
@@ -151,13 +153,24 @@ export function absorbEvent(
     case 'Hangup':
       changes.hangup = {
         ...context.hangup,
-        cause: Number(message.get('Cause') ?? 0),
-        causeText: message.get('Cause-txt') ?? '',
+        cause: Number(field(message, 'Cause') ?? 0),
+        causeText: field(message, 'Cause-txt') ?? '',
         lost: false,
       };
       return changes;
   }
   return changed ? changes : undefined;
+}
+
+/**
+ * A field of a catalogued event, by a key the catalogue lists for that event: a misspelt key does
+ * not compile (`get` itself takes any key, for the keys the documentation misses).
+ */
+function field<Name extends AmiEventName>(
+  message: AmiEventMessage<Name>,
+  key: AmiEventKey<Name>,
+): string | undefined {
+  return message.get(key);
 }
 
 /** Which field prefix describes this channel in a message (two-channel events carry two snapshots). */
@@ -179,11 +192,11 @@ function prefixOf(message: AmiMessage, uniqueid: string): string {
 /** The party a `NewCallerid`/`NewConnectedLine` reports, or `current` itself when it is the same. */
 function partyAfter(
   current: PartyId,
-  message: AmiMessage,
+  message: AmiEventMessage<'NewCallerid' | 'NewConnectedLine'>,
   prefix: 'CallerID' | 'ConnectedLine',
 ): PartyId {
-  const num = message.get(prefix === 'CallerID' ? 'CallerIDNum' : 'ConnectedLineNum') ?? '';
-  const name = message.get(prefix === 'CallerID' ? 'CallerIDName' : 'ConnectedLineName') ?? '';
+  const num = field(message, prefix === 'CallerID' ? 'CallerIDNum' : 'ConnectedLineNum') ?? '';
+  const name = field(message, prefix === 'CallerID' ? 'CallerIDName' : 'ConnectedLineName') ?? '';
   return num === current.num && name === current.name ? current : { num, name };
 }
 
@@ -235,10 +248,10 @@ function absorbSync(
 function bridgeAfter(
   context: ChannelContext,
   members: readonly string[] | undefined,
-  message: AmiMessage,
+  message: AmiEventMessage<'BridgeEnter' | 'BridgeLeave'>,
 ): ChannelContext['bridge'] {
-  const id = message.get('BridgeUniqueid') ?? '';
-  const who = message.get('Uniqueid');
+  const id = field(message, 'BridgeUniqueid') ?? '';
+  const who = field(message, 'Uniqueid');
   const self = context.uniqueid;
   if (who === self) {
     if (message.name === 'BridgeLeave') return undefined;
@@ -256,10 +269,14 @@ function bridgeAfter(
   return { id, peers };
 }
 
-function dialAfter(dial: DialInfo, message: AmiMessage, prefix: string): DialInfo {
-  const dest = message.get('DestUniqueid') ?? '';
+function dialAfter(
+  dial: DialInfo,
+  message: AmiEventMessage<'DialBegin' | 'DialEnd'>,
+  prefix: string,
+): DialInfo {
+  const dest = field(message, 'DestUniqueid') ?? '';
   if (prefix === 'Dest') {
-    return message.name === 'DialBegin' ? { ...dial, dialedBy: message.get('Uniqueid') } : dial;
+    return message.name === 'DialBegin' ? { ...dial, dialedBy: field(message, 'Uniqueid') } : dial;
   }
   if (message.name === 'DialBegin') {
     return dial.legs.includes(dest) ? dial : { ...dial, legs: [...dial.legs, dest] };
@@ -267,7 +284,7 @@ function dialAfter(dial: DialInfo, message: AmiMessage, prefix: string): DialInf
   return {
     ...dial,
     legs: dial.legs.filter((leg) => leg !== dest),
-    lastStatus: message.get('DialStatus') ?? '',
+    lastStatus: field(message, 'DialStatus') ?? '',
   };
 }
 

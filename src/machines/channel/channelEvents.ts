@@ -1,4 +1,5 @@
 import type { AnyActorLogic } from 'xstate';
+import type { AmiEvent } from '../../protocol/amiEvent.js';
 import type { AmiMessage } from '../../protocol/message.js';
 
 /**
@@ -10,7 +11,8 @@ import type { AmiMessage } from '../../protocol/message.js';
  */
 export interface ChannelAmiEvent {
   readonly type: `ami.${string}`;
-  readonly message: AmiMessage;
+  /** The event, typed by the catalogue: `message.name === 'Hangup'` narrows its keys. */
+  readonly message: AmiEvent;
   readonly members?: readonly string[];
 }
 
@@ -89,7 +91,7 @@ export function amiEventType(name: string): `ami.${string}` {
  * channelActor.send(toChannelEvent(message));
  */
 export function toChannelEvent(message: AmiMessage): ChannelAmiEvent {
-  return { type: amiEventType(message.name), message };
+  return { type: amiEventType(message.name), message: message as AmiEvent };
 }
 
 /**

@@ -10,7 +10,7 @@ import { localTechnology } from './channels/LocalTechnology.js';
 import { type PhoneConfig, PhoneTechnology, placePhoneCall } from './channels/PhoneTechnology.js';
 import { type Clock, realClock } from './clock.js';
 import { parseManagerConf } from './config/managerConf.js';
-import { parseExtensions } from './dialplan/parseExtensions.js';
+import { parseExtensions, parseGlobals } from './dialplan/parseExtensions.js';
 import { Pbx } from './Pbx.js';
 import { AmiServer } from './server/AmiServer.js';
 
@@ -131,6 +131,7 @@ export async function startPbx(options: PbxOptions = {}): Promise<PbxHandle> {
   ]);
   const clock = options.clock ?? realClock;
   const pbx = new Pbx(clock, parseManagerConf(managerText), parseExtensions(extensionsText));
+  for (const [name, value] of parseGlobals(extensionsText)) pbx.globals.set(name, value);
   const phones = new PhoneTechnology();
   for (const p of options.phones ?? []) phones.add(p);
   pbx.registerTechnology(localTechnology);

@@ -3,52 +3,15 @@ import type { Channel } from '../channels/Channel.js';
 import type { AppResult } from '../dialplan/applications/types.js';
 import type { Pbx } from '../Pbx.js';
 import { AsyncAgiSession, agiSessionOf, type QueuedAgiCommand } from './AsyncAgi.js';
-import { type ApplicationLookup, runAgiCommand } from './commands.js';
-import { execEndFields } from './outcome.js';
+import type { ApplicationLookup } from './commands.js';
+import { agiEnvironment } from './environment.js';
+import { runPublishedCommand } from './execEvents.js';
+import { fastAgi } from './fastAgi.js';
 
 /** res_agi checks the queue of an idle AsyncAGI channel every 100 ms. */
 const POLL_MS = 100;
-/** The AGI version Asterisk reports in `agi_version`. */
-const VERSION = '22.10.1';
-
-let commandSeq = 0x2f1c3a;
-
-/** A number like the ids res_agi gives AGIExecStart/End (its own, not the client's CommandID). */
-function nextCommandId(): string {
-  commandSeq = (commandSeq * 1103515245 + 12345) % 2147483648;
-  return String(commandSeq);
-}
-
-/** The AGI environment AsyncAGIStart carries (before URL-encoding). */
-export function agiEnvironment(ch: Channel): string {
-  const known = (v: string) => (v === '<unknown>' || v === '' ? 'unknown' : v);
-  const lines: [string, string][] = [
-    ['agi_request', 'async'],
-    ['agi_channel', ch.name],
-    ['agi_language', ch.language],
-    ['agi_type', ch.tech],
-    ['agi_uniqueid', ch.uniqueid],
-    ['agi_version', VERSION],
-    ['agi_callerid', known(ch.callerNum)],
-    ['agi_calleridname', known(ch.callerName)],
-    ['agi_callingpres', '0'],
-    ['agi_callingani2', '0'],
-    ['agi_callington', '0'],
-    ['agi_callingtns', '0'],
-    ['agi_dnid', 'unknown'],
-    ['agi_rdnis', 'unknown'],
-    ['agi_context', ch.context],
-    ['agi_extension', ch.exten],
-    ['agi_priority', String(ch.priority)],
-    ['agi_enhanced', '0.0'],
-    ['agi_accountcode', ch.accountCode],
-    ['agi_threadid', String(139852576335552 + Number(ch.uniqueid.split('.')[1] ?? 0) * 4096)],
-  ];
-  return `${lines.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n`;
-}
-
 /**
- * AGI(agi:async): announces the channel with AsyncAGIStart, then runs the commands the `AGI`
+ * AGI(agi://...) runs FastAGI (see `fastAgi.ts`). AGI(agi:async): announces the channel with AsyncAGIStart, then runs the commands the `AGI`
  * action queues, one at a time, until the channel hangs up, ASYNCAGI BREAK, or a command fails
  * (RESULT_FAILURE: a missing file in STREAM FILE). The command queue stays with the channel
  * afterwards, as res_agi's datastore does: the `AGI` action still accepts commands, which run if
@@ -62,6 +25,7 @@ export const agi = async (
   data: string,
   application: ApplicationLookup,
 ): Promise<AppResult> => {
+  if (/^agi:\/\//i.test(data.trim())) return fastAgi(pbx, ch, data.trim(), application);
   if (!/^agi:async/i.test(data.trim())) {
     pbx.setVar(ch, 'AGISTATUS', 'FAILURE');
     return 0;
@@ -108,20 +72,8 @@ async function execute(
   { command, commandId: clientId }: QueuedAgiCommand,
   application: ApplicationLookup,
 ) {
-  const id = nextCommandId();
-  pbx.channelEvent('AGIExecStart', 'agi', ch, [
-    ['CommandId', id],
-    ['Command', command],
-  ]);
-  const r = await runAgiCommand(pbx, ch, command, application);
-  if (ch.destroyed) return 'failure';
-  const [code, text] = execEndFields(r);
-  pbx.channelEvent('AGIExecEnd', 'agi', ch, [
-    ['CommandId', id],
-    ['Command', command],
-    ['ResultCode', code],
-    ['Result', text],
-  ]);
+  const r = await runPublishedCommand(pbx, ch, command, application);
+  if (!r) return 'failure';
   const exec: [string, string][] = [['Result', encodeAgiText(`${r.text}\n`)]];
   if (clientId) exec.push(['CommandId', clientId]);
   pbx.channelEvent('AsyncAGIExec', 'agi', ch, exec);

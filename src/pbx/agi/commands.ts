@@ -4,7 +4,7 @@ import { ANSWER_DELAY_MS } from '../dialplan/applications/basic.js';
 import type { Application } from '../dialplan/applications/types.js';
 import { findVariable, substitute, truthy } from '../dialplan/substitute.js';
 import type { Pbx } from '../Pbx.js';
-import { type AgiOutcome, done, result, usage } from './outcome.js';
+import { type AgiOutcome, DEAD_CHANNEL, done, result, usage } from './outcome.js';
 import { getData, sayDigits, sayNumber, streamFileCommand, waitForDigit } from './playCommands.js';
 
 export type { AgiOutcome } from './outcome.js';
@@ -143,19 +143,33 @@ async function getFullVariable(pbx: Pbx, ch: Channel, argv: string[]): Promise<A
   return result(1, ` (${substitute(argv[3]!, target, pbx.globals)})`);
 }
 
+/** The commands res_agi's table marks as runnable on a hung-up channel (its `dead` flag). */
+const DEAD_COMMANDS = new Set([
+  'asyncagi break',
+  'exec',
+  'get full variable',
+  'get variable',
+  'noop',
+  'set variable',
+]);
+
 /**
  * Runs one AGI command line on a channel in AGI. The first command whose words all match the
- * line's first words runs; none: `510 Invalid or unknown command`.
+ * line's first words runs; none: `510 Invalid or unknown command`. Once the channel has hung up
+ * (`dead`: FastAGI goes on answering until the server closes), commands res_agi does not allow on
+ * a dead channel answer `511`.
  */
 export async function runAgiCommand(
   pbx: Pbx,
   ch: Channel,
   line: string,
   application: ApplicationLookup,
+  dead = false,
 ): Promise<AgiOutcome> {
   const argv = agiWords(line);
   const lower = argv.map((w) => w.toLowerCase());
   const entry = COMMANDS.find(([words]) => words.every((w, i) => lower[i] === w));
   if (!entry) return { code: 510, text: '510 Invalid or unknown command', status: 'invalid' };
+  if (dead && !DEAD_COMMANDS.has(entry[0].join(' '))) return DEAD_CHANNEL;
   return entry[1](pbx, ch, argv, application);
 }

@@ -137,10 +137,11 @@ export class Channel {
 
   /**
    * Waits `ms` (negative: forever) on the PBX clock; a hangup request ends it early, and so does a
-   * digit when `digits` is set.
+   * digit when `digits` is set. Aborting `signal` ends it as a timeout (a FastAGI command arrived).
    */
-  wait(clock: Clock, ms: number, digits = false): Promise<WakeReason> {
+  wait(clock: Clock, ms: number, digits = false, signal?: AbortSignal): Promise<WakeReason> {
     if (this.interrupted) return Promise.resolve({ kind: 'hangup' });
+    if (signal?.aborted) return Promise.resolve({ kind: 'timeout' });
     const queued = this.digitQueue.shift();
     if (queued !== undefined) {
       if (digits) return Promise.resolve({ kind: 'digit', digit: queued });
@@ -148,12 +149,15 @@ export class Channel {
     }
     return new Promise((resolve) => {
       const timer = ms >= 0 ? clock.setTimer(() => done({ kind: 'timeout' }), ms) : undefined;
+      const aborted = () => done({ kind: 'timeout' });
       const done = (r: WakeReason) => {
         if (timer !== undefined) clock.clearTimer(timer);
+        signal?.removeEventListener('abort', aborted);
         this.waiters.delete(done);
         this.digitWaiters.delete(done);
         resolve(r);
       };
+      signal?.addEventListener('abort', aborted, { once: true });
       this.waiters.add(done);
       if (digits) this.digitWaiters.add(done);
     });

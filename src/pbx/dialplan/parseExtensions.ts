@@ -55,6 +55,21 @@ export function parseExtensions(text: string): Dialplan {
   return plan;
 }
 
+/**
+ * The `[globals]` section of `extensions.conf`: the global variables the dialplan starts with.
+ *
+ * @example
+ * parseGlobals('[globals]\nFASTAGI_PORT=4573\n').get('FASTAGI_PORT'); // '4573'
+ */
+export function parseGlobals(text: string): Map<string, string> {
+  const globals = new Map<string, string>();
+  for (const section of parseIni(text)) {
+    if (section.name.toLowerCase() !== 'globals') continue;
+    for (const [key, value] of section.entries) globals.set(key, value);
+  }
+  return globals;
+}
+
 /** `App(data)` or `App,data` (old style) or `App`. */
 export function splitApp(text: string): { app: string; data: string } {
   const paren = text.indexOf('(');

@@ -3,6 +3,7 @@ import type { AmiMessage } from '../../protocol/message.js';
 import { ACTION_CLASSES } from '../actions/actionTable.js';
 import { ACTIONS, PRE_LOGIN } from '../actions/index.js';
 import type { ActionContext, ServerControl } from '../actions/types.js';
+import { closeFastAgiConnections } from '../agi/fastAgi.js';
 import type { Fields } from '../events/types.js';
 import type { Pbx } from '../Pbx.js';
 import { AmiSession } from './AmiSession.js';
@@ -179,6 +180,9 @@ export class AmiServer implements ServerControl {
     const channels = [...this.pbx.channels.values()];
     for (const ch of channels) this.pbx.softHangupRequest(ch, SOFTHANGUP_SHUTDOWN);
     for (const ch of channels) ch.requestHangup(0);
+    // FastAGI servers learn of the shutdown from their connection closing (it could otherwise
+    // stay open in dead mode for as long as the server wants).
+    closeFastAgiConnections(this.pbx);
     await Promise.all([...this.pbx.tasks]);
     await this.sleep(SHUTDOWN_ANNOUNCE_MS);
     this.pbx.emit('Shutdown', 'system', [
@@ -225,6 +229,7 @@ export class AmiServer implements ServerControl {
       ch.abortWaits();
     }
     this.pbx.channels.clear();
+    closeFastAgiConnections(this.pbx);
     this.pbx.clock.clearAll();
     for (const s of [...this.sessions]) s.destroy();
     this.sessions.clear();

@@ -43,6 +43,15 @@ export {
   OriginateError,
   type OriginateFailure,
 } from './calls/errors.js';
+export type { AgiRequest } from './calls/fastagi/agiRequest.js';
+export { FastAgiSession, type FastAgiSessionOptions } from './calls/fastagi/FastAgiSession.js';
+export {
+  DEFAULT_FASTAGI_PORT,
+  type FastAgiServer,
+  type FastAgiServerHandlers,
+  type FastAgiServerOptions,
+  startFastAgiServer,
+} from './calls/fastagi/fastAgiServer.js';
 export type {
   InjectDtmfOptions,
   OriginateOptions,
@@ -138,6 +147,7 @@ export {
   AgiUsageError,
   AmiError,
   AmiProtocolError,
+  FastAgiProtocolError,
 } from './protocol/errors.js';
 export { createRuntime } from './runtime/createRuntime.js';
 export {
@@ -145,5 +155,6 @@ export {
   type DtmfInjectionServerOptions,
   startDtmfInjectionServer,
 } from './runtime/dtmfInjectionServer.js';
+export type { FastAgiRuntimeOptions } from './runtime/fastAgiCalls.js';
 export type { ChannelLookup, Runtime, RuntimeOptions, RuntimeStats } from './runtime/runtime.js';
 export type { ConnectionState, RuntimeEvents } from './runtime/runtimeEvents.js';

@@ -186,9 +186,17 @@ export class AgiChannel {
     return this.command('exec', [application, args], MEDIA);
   }
 
-  /** `ASYNCAGI BREAK`: leaves AsyncAGI; the dialplan continues after `AGI(agi:async)`. */
+  /**
+   * Leaves AGI once the commands queued before have run; the dialplan continues after `AGI()`:
+   * `ASYNCAGI BREAK` over AsyncAGI, the end of the connection over FastAGI.
+   */
   async break(): Promise<void> {
-    await this.command('ASYNCAGI BREAK');
+    if (this.agi.kind === 'async') {
+      await this.command('ASYNCAGI BREAK');
+      return;
+    }
+    await this.queue;
+    await this.agi.close();
   }
 }
 

@@ -6,17 +6,17 @@ import {
   type ChannelActorRef,
   type ChannelSnapshot,
   hasHungUp,
-  isInAgi,
 } from '../machines/channel/channelSnapshot.js';
 import { describeChannel } from '../machines/channel/describeChannel.js';
 import type { AmiMessage } from '../protocol/message.js';
 import { AgiChannel } from './AgiChannel.js';
-import type { AsyncAgi } from './asyncAgi.js';
+import type { AgiTransport } from './agiTransport.js';
 import {
   type CollectDigitsInput,
   type CollectDigitsOutput,
   collectDigitsMachine,
 } from './collectDigitsMachine.js';
+import { FastAgiSession } from './fastagi/FastAgiSession.js';
 
 /**
  * One live channel, as an application drives it, and the one way to act on it: the channel actor
@@ -37,12 +37,15 @@ export class Call extends AgiChannel {
     /** The channel's statechart actor. */
     readonly actor: ChannelActorRef,
     private readonly client: Pick<AmiClient, 'action'>,
-    /** AsyncAGI on the runtime's connection: the channel's AGI commands go through it. */
-    asyncAgi: AsyncAgi,
+    /**
+     * The channel's AGI session: AsyncAGI on the runtime's connection (`asyncAgi.transport(actor)`),
+     * or the FastAGI connection the call came in on.
+     */
+    agi: AgiTransport,
     /** Finds the Call of another channel (for {@link Call.peer}). */
     private readonly lookup: (uniqueid: string) => Call | undefined = () => undefined,
   ) {
-    super(asyncAgi.transport(actor));
+    super(agi);
     this.uniqueid = actor.getSnapshot().context.uniqueid;
   }
 
@@ -64,9 +67,14 @@ export class Call extends AgiChannel {
     return describeChannel(this.actor.getSnapshot());
   }
 
-  /** Whether the channel is in AsyncAGI now (AGI commands can be sent). */
+  /** Whether the channel is in AGI now (AGI commands can be sent): AsyncAGI, or FastAGI open. */
   get inAgi(): boolean {
-    return isInAgi(this.actor.getSnapshot());
+    return this.agi.active;
+  }
+
+  /** The FastAGI connection the call came in on, if it did: its script, query and arguments. */
+  get fastAgi(): FastAgiSession | undefined {
+    return this.agi instanceof FastAgiSession ? this.agi : undefined;
   }
 
   /** For one half of a Local channel pair (`;1`/`;2`), the other half, once Asterisk paired them. */
@@ -75,9 +83,12 @@ export class Call extends AgiChannel {
     return peer === undefined ? undefined : this.lookup(peer);
   }
 
-  /** Whether the channel has hung up. */
+  /**
+   * Whether the channel has hung up. Over FastAGI that is as soon as Asterisk writes `HANGUP`: the
+   * channel's own `Hangup` event only comes once the handler is done and the connection closes.
+   */
   get hungUp(): boolean {
-    return hasHungUp(this.actor.getSnapshot());
+    return this.agi.hungUp === true || hasHungUp(this.actor.getSnapshot());
   }
 
   /**

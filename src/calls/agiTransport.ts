@@ -14,7 +14,8 @@ export interface AgiSendOptions {
 /** Why an AGI session ended. */
 export interface AgiSessionEnd {
   /**
-   * `hangup`: the channel hung up (AsyncAGI: `Hangup`; FastAGI: the `HANGUP` line, or a `511`);
+   * `hangup`: the channel hung up (AsyncAGI: `Hangup`; FastAGI: the connection ended after a
+   * `HANGUP` line);
    * `left`: the dialplan went on (AsyncAGI: `AsyncAGIEnd` after `ASYNCAGI BREAK`; FastAGI: the
    * script closed the session); `lost`: the transport failed (AMI connection or socket lost).
    */
@@ -72,6 +73,12 @@ export interface AgiTransport {
    * (`agi_channel`, `agi_uniqueid`, `agi_extension`, `agi_callerid`...); `undefined` before any.
    */
   readonly env: Readonly<Record<string, string>> | undefined;
+  /**
+   * Whether the transport itself has heard that the channel hung up, before the channel's own
+   * events say so: FastAGI's `HANGUP` line (the session stays open, in dead mode, until closed).
+   * AsyncAGI learns it from the channel's `Hangup` only, and leaves this undefined.
+   */
+  readonly hungUp?: boolean;
   /** Sends one AGI command line and resolves with its parsed `200` result (see above). */
   send(line: string, options: AgiSendOptions): Promise<AgiResult>;
   /** Calls `listener` each time a session ends. Returns a function that removes it. */

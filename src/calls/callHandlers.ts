@@ -6,7 +6,11 @@ import {
 } from '../machines/channel/channelSnapshot.js';
 import type { Call } from './Call.js';
 
-/** Which calls a handler takes: by dialplan context/extension (and AGI), or by a predicate. */
+/**
+ * Which calls a handler takes: by dialplan context/extension (and AGI), by FastAGI script, or by a
+ * predicate. A match with `agiScript` takes FastAGI calls only; any other match, AMI-side calls
+ * (AsyncAGI, or none) only.
+ */
 export type CallMatch =
   | {
       /** Dialplan context the channel is in (`default`). */
@@ -15,6 +19,11 @@ export type CallMatch =
       readonly exten?: string;
       /** Only once the channel is in AsyncAGI (so AGI commands can be sent). */
       readonly inAgi?: boolean;
+      /**
+       * FastAGI calls whose `agi://` URL names this script (`ivr` for `agi://host/ivr?x=1`), or
+       * whose script this expression matches.
+       */
+      readonly agiScript?: string | RegExp;
     }
   | ((channel: ChannelSnapshot) => boolean);
 
@@ -107,7 +116,7 @@ export class CallHandlers {
    * Returns whether it was announced by this snapshot.
    */
   announce(uniqueid: string, snapshot: ChannelSnapshot): boolean {
-    const logic = (snapshot.children as Record<string, AnyActorRef | undefined>).logic;
+    const logic = logicOf(snapshot);
     if (!logic) return false;
     logic.subscribe({
       error: (error) => this.hooks.error(error, `call logic ${uniqueid}`),
@@ -116,12 +125,44 @@ export class CallHandlers {
     return true;
   }
 
-  private runFunction(handler: CallFunction, call: Call): void {
+  /**
+   * Hands a FastAGI call to the first handler registered for its script whose context/extension
+   * the channel is at. Call logic starts as the channel actor's child, like any (announced with
+   * `flow`). Returns when the handler is done (the function settled, the logic or the channel
+   * ended), or `undefined` when no handler takes the call.
+   */
+  takeFastAgi(
+    script: string,
+    actor: ChannelActorRef,
+    call: Call,
+  ): { readonly done: Promise<void> } | undefined {
+    const snapshot = actor.getSnapshot();
+    if (snapshot.status !== 'active') return undefined;
+    const registration = this.registrations.find(({ match }) =>
+      takesScript(match, script, snapshot),
+    );
+    if (!registration) return undefined;
+    const { handler, input } = registration;
+    if (isCallFunction(handler)) return { done: this.runFunction(handler, call) };
+    actor.send({ type: 'logic.start', logic: handler, input: { ...input, call } });
+    const started = actor.getSnapshot();
+    const logic = logicOf(started);
+    if (!logic) return { done: Promise.resolve() };
+    this.announce(call.uniqueid, started);
+    return { done: untilEnded(logic, actor) };
+  }
+
+  /** Runs a handler function; the promise settles (never rejects) once it is done. */
+  private runFunction(handler: CallFunction, call: Call): Promise<void> {
     const during = `handler ${call.uniqueid}`;
     try {
-      Promise.resolve(handler(call)).catch((error: unknown) => this.hooks.error(error, during));
+      return Promise.resolve(handler(call)).then(
+        () => undefined,
+        (error: unknown) => this.hooks.error(error, during),
+      );
     } catch (error) {
       this.hooks.error(error, during);
+      return Promise.resolve();
     }
   }
 }
@@ -132,9 +173,42 @@ function isCallFunction(handler: CallHandler): handler is CallFunction {
 
 function matches(match: CallMatch, snapshot: ChannelSnapshot): boolean {
   if (typeof match === 'function') return match(snapshot);
+  if (match.agiScript !== undefined) return false;
   const position = snapshot.context.dialplan;
   if (match.context !== undefined && match.context !== position.context) return false;
   if (match.exten !== undefined && match.exten !== position.exten) return false;
   if (match.inAgi && !isInAgi(snapshot)) return false;
   return true;
+}
+
+/** Whether a match takes a FastAGI call for `script` on this channel (`inAgi` does not apply). */
+function takesScript(match: CallMatch, script: string, snapshot: ChannelSnapshot): boolean {
+  if (typeof match === 'function' || match.agiScript === undefined) return false;
+  const named =
+    typeof match.agiScript === 'string' ? match.agiScript === script : match.agiScript.test(script);
+  if (!named) return false;
+  const position = snapshot.context.dialplan;
+  if (match.context !== undefined && match.context !== position.context) return false;
+  return match.exten === undefined || match.exten === position.exten;
+}
+
+function logicOf(snapshot: ChannelSnapshot): AnyActorRef | undefined {
+  return (snapshot.children as Record<string, AnyActorRef | undefined>).logic;
+}
+
+/** Resolves once the call logic is over: done, failed, or stopped with its channel. */
+function untilEnded(logic: AnyActorRef, channel: ChannelActorRef): Promise<void> {
+  return new Promise((resolve) => {
+    const subscriptions: Array<{ unsubscribe(): void }> = [];
+    const check = (): void => {
+      if (logic.getSnapshot().status === 'active' && channel.getSnapshot().status === 'active') {
+        return;
+      }
+      for (const subscription of subscriptions) subscription.unsubscribe();
+      resolve();
+    };
+    const observer = { next: check, complete: check, error: check };
+    subscriptions.push(logic.subscribe(observer), channel.subscribe(observer));
+    check();
+  });
 }

@@ -39,10 +39,23 @@ export class CallRegistry {
     const uniqueid = actor.getSnapshot().context.uniqueid;
     let call = this.calls.get(uniqueid);
     if (!call) {
-      call = new Call(actor, this.client, this.asyncAgi, (peer) => this.get(peer));
+      call = new Call(actor, this.client, this.asyncAgi.transport(actor), (peer) => this.get(peer));
       this.calls.set(uniqueid, call);
     }
     return call;
+  }
+
+  /**
+   * A call that came in over FastAGI is its channel's Call while its connection is open (its AGI
+   * commands go there): handed out by `get`/`of` until {@link release}d.
+   */
+  serve(call: Call): void {
+    this.calls.set(call.uniqueid, call);
+  }
+
+  /** The FastAGI connection of `call` has ended: the channel gets an AsyncAGI Call again. */
+  release(call: Call): void {
+    if (this.calls.get(call.uniqueid) === call) this.calls.delete(call.uniqueid);
   }
 
   /** The channel is gone: its Call is not handed out again. */

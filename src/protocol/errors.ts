@@ -26,6 +26,29 @@ export class AmiProtocolError extends AmiError {
   }
 }
 
+/**
+ * A FastAGI peer broke the protocol: a malformed or oversize environment, a line over the bound,
+ * a line that is neither a reply nor `HANGUP`, or no environment in time. The connection is closed.
+ */
+export class FastAgiProtocolError extends AmiError {
+  override name = 'FastAgiProtocolError';
+  constructor(
+    message: string,
+    /** What was wrong, for counting and filtering without parsing the message text. */
+    readonly code:
+      | 'bad-environment'
+      | 'environment-too-large'
+      | 'environment-timeout'
+      | 'line-too-long'
+      | 'reply-too-large'
+      | 'unexpected-line',
+    /** Up to 200 bytes of the offending input, for the log. */
+    readonly excerpt: string,
+  ) {
+    super(message);
+  }
+}
+
 /** An AGI command failed; `code` is the AGI status (510, 511, 520...), `result` the raw reply. */
 export class AgiError extends AmiError {
   override name = 'AgiError';

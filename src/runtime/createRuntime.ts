@@ -11,7 +11,9 @@ import { AmiConnectionClosedError } from '../connection/errors.js';
 import { getDefaultLogger, type Logger } from '../connection/logger.js';
 import { hasHungUp } from '../machines/channel/channelSnapshot.js';
 import { relayConnection } from './connectionEvents.js';
+import { type FastAgiCalls, serveFastAgi } from './fastAgiCalls.js';
 import { followChannel } from './followChannel.js';
+import { noAmiClient } from './noAmiClient.js';
 import type { Runtime, RuntimeOptions } from './runtime.js';
 import type { RuntimeEvents } from './runtimeEvents.js';
 import { runtimeStats } from './runtimeStats.js';
@@ -31,8 +33,14 @@ export type { ChannelLookup, Runtime, RuntimeOptions, RuntimeStats } from './run
  */
 export function createRuntime(options: RuntimeOptions): Runtime {
   const logger = options.logger ?? getDefaultLogger();
-  const owned = options.client === undefined;
-  const client = options.client ?? openConnection(options, logger);
+  // A runtime given FastAGI and no way to reach AMI serves FastAGI only.
+  const withAmi =
+    options.client !== undefined ||
+    options.url !== undefined ||
+    options.connection !== undefined ||
+    options.fastAgi === undefined;
+  const owned = options.client === undefined && withAmi;
+  const client = options.client ?? (withAmi ? openConnection(options, logger) : noAmiClient());
   const bus = createEmitter<RuntimeEvents>();
   const reportError = (error: unknown, during: string): void => {
     logger.warn({ err: error, during }, 'octostate: failure');
@@ -89,13 +97,41 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const onDisconnected = () => asyncAgi.fail('the AMI connection dropped');
   client.bus.on('event', onEvent);
   client.bus.on('disconnected', onDisconnected);
-  const connection = relayConnection(client, bus, logger);
+  const connection = withAmi ? relayConnection(client, bus, logger) : undefined;
   supervisor.start();
   if (owned && client instanceof AmiConnection) {
     client.connect().catch((error: unknown) => reportError(error, 'connect'));
   }
 
   const directory = () => supervisor.getSnapshot().context.router.directory;
+  const byName = (name: string) => {
+    const uniqueid = directory().uniqueidByName(name);
+    return uniqueid === undefined ? undefined : channel(uniqueid);
+  };
+  let fastAgi: FastAgiCalls | undefined;
+  const fastAgiStarted = options.fastAgi
+    ? serveFastAgi({
+        options: options.fastAgi === true ? {} : options.fastAgi,
+        handlers,
+        calls,
+        client,
+        withAmi,
+        ...(options.clock ? { clock: options.clock } : {}),
+        findChannel: (uniqueid, name) => channel(uniqueid) ?? byName(name),
+        onChannel: (listener) => {
+          const onChannel = ({ uniqueid, ref }: RuntimeEvents['channel']) =>
+            listener(uniqueid, ref);
+          bus.on('channel', onChannel);
+          return () => bus.off('channel', onChannel);
+        },
+        reportError,
+        logger,
+      }).then((started) => {
+        fastAgi = started;
+        if (closing) void started.close();
+      })
+    : undefined;
+  fastAgiStarted?.catch((error: unknown) => reportError(error, 'FastAGI server'));
   const liveChannels = () =>
     directory()
       .refs()
@@ -104,27 +140,26 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   return {
     bus,
     supervisor,
-    channels: {
-      get: channel,
-      byName: (name) => {
-        const uniqueid = directory().uniqueidByName(name);
-        return uniqueid === undefined ? undefined : channel(uniqueid);
-      },
-      all: liveChannels,
+    get fastAgi() {
+      return fastAgi && { host: fastAgi.server.host, port: fastAgi.server.port };
     },
+    channels: { get: channel, byName, all: liveChannels },
     call: (uniqueid) => calls.get(uniqueid),
     flow: (uniqueid) => {
-      const children = channel(uniqueid)?.getSnapshot().children;
+      const ref = channel(uniqueid) ?? fastAgi?.ownChannel(uniqueid);
+      const children = ref?.getSnapshot().children;
       const logic = (children as Record<string, AnyActorRef | undefined> | undefined)?.logic;
       return logic?.getSnapshot().status === 'active' ? logic : undefined;
     },
-    stats: () => runtimeStats(supervisor, { calls, asyncAgi, originator }),
+    stats: () => runtimeStats(supervisor, { calls, asyncAgi, originator, fastAgi }),
     handle: (match, handler, handleOptions) => handlers.add(match, handler, handleOptions),
     originate: (originateOptions) => originator.originate(originateOptions),
     originateToAgi: (originateOptions) => originator.originateToAgi(originateOptions),
     injectDtmf: (injectOptions) =>
       injectDtmf({ live: () => liveChannels().map((ref) => calls.of(ref)) }, injectOptions),
     ready: async () => {
+      await fastAgiStarted;
+      if (!withAmi) return;
       const snapshot = await waitFor(
         supervisor,
         (s) => s.matches({ session: 'live' }) || s.status !== 'active',
@@ -146,8 +181,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         asyncAgi.fail('the runtime closed');
         originator.close(new AmiConnectionClosedError('the runtime closed'));
         calls.clear();
-        connection.close();
+        connection?.close();
         supervisor.stop();
+        await fastAgiStarted?.catch(() => undefined);
+        await fastAgi?.close();
         if (owned && client instanceof AmiConnection) await client.close();
       })();
       return closing;

@@ -13,6 +13,7 @@ import type { Emitter } from '../connection/emitter.js';
 import type { Logger } from '../connection/logger.js';
 import type { channelMachine } from '../machines/channel/channelMachine.js';
 import type { ChannelActorRef } from '../machines/channel/channelSnapshot.js';
+import type { FastAgiRuntimeOptions } from './fastAgiCalls.js';
 import type { RuntimeEvents } from './runtimeEvents.js';
 
 /** How to reach Asterisk and how to run. */
@@ -30,6 +31,12 @@ export interface RuntimeOptions {
   readonly channelLogic?: typeof channelMachine;
   /** The clock of the actor system (a `SimulatedClock` in tests). */
   readonly clock?: ActorOptions<typeof supervisorMachine>['clock'];
+  /**
+   * Serve FastAGI (`AGI(agi://host:port/script)`) as well: `true` for 127.0.0.1:4573, or where to
+   * listen and the server's bounds. Calls go to the handlers registered with an `agiScript`. With
+   * neither `client`, `url` nor `connection`, the runtime serves FastAGI only, without AMI.
+   */
+  readonly fastAgi?: FastAgiRuntimeOptions | true;
 }
 
 /** Counters of what a runtime holds (see `Runtime.stats`): all 0 once the calls are gone. */
@@ -53,6 +60,8 @@ export interface RuntimeStats {
   readonly originates: number;
   /** Delayed events scheduled in the runtime's actor system (the linger sweep, actor timers). */
   readonly timers: number;
+  /** FastAGI connections being served. */
+  readonly fastAgiSessions: number;
 }
 
 /** The live channels, by Uniqueid or name. */
@@ -70,6 +79,8 @@ export interface Runtime {
   readonly bus: Emitter<RuntimeEvents>;
   /** The supervisor actor (system id `ami`), for inspection. */
   readonly supervisor: Actor<typeof supervisorMachine>;
+  /** Where the FastAGI server listens, once it does (see `ready()`); `undefined` without one. */
+  readonly fastAgi: { readonly host: string; readonly port: number } | undefined;
   /** The {@link Call} of a live (or lingering) channel, by Uniqueid. */
   call(uniqueid: string): Call | undefined;
   /** The actor running call logic for a channel (see `handle`), while it runs. */
@@ -103,7 +114,8 @@ export interface Runtime {
    */
   injectDtmf(options: InjectDtmfOptions): Promise<Call>;
   /**
-   * Resolves once connected and resynchronised. Rejects with the error that stopped the connection
+   * Resolves once connected and resynchronised (and the FastAGI server, if any, listens; without
+   * AMI, once it listens). Rejects with the error that stopped the connection
    * (`AmiAuthenticationError` for a refused login, with the server's answer as `cause`), or with
    * `AmiConnectionClosedError` if the runtime is closed first.
    */

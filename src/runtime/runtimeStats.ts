@@ -7,12 +7,18 @@ import type { RuntimeStats } from './runtime.js';
 
 /**
  * What a runtime holds right now, counted from the parts that hold it: the supervisor's channel
- * directory, the call logic running under channel actors, the Calls, AGI commands and originates
- * waiting, and the delayed events of the actor system.
+ * directory, the call logic running under channel actors (those of FastAGI calls served without
+ * AMI included), the Calls, AGI commands and originates waiting, the delayed events of the actor
+ * system, and the FastAGI connections open.
  */
 export function runtimeStats(
   supervisor: Actor<typeof supervisorMachine>,
-  parts: { calls: CallRegistry; asyncAgi: AsyncAgi; originator: Originator },
+  parts: {
+    calls: CallRegistry;
+    asyncAgi: AsyncAgi;
+    originator: Originator;
+    fastAgi: { readonly sessions: number; readonly ownFlows: number } | undefined;
+  },
 ): RuntimeStats {
   const directory = supervisor.getSnapshot().context.router.directory;
   const sizes = supervisorHoldings(supervisor);
@@ -28,9 +34,10 @@ export function runtimeStats(
     inBridges: sizes.inBridges,
     heldEvents: sizes.early,
     calls: parts.calls.size,
-    flows,
+    flows: flows + (parts.fastAgi?.ownFlows ?? 0),
     agiCommands: parts.asyncAgi.size,
     originates: parts.originator.size,
     timers: sizes.timers,
+    fastAgiSessions: parts.fastAgi?.sessions ?? 0,
   };
 }

@@ -133,7 +133,7 @@ function liveCall() {
     input: channelInputFrom(createMessage([['Event', 'Newchannel'], ...base()])),
   }).start();
   const client = { action: async () => createMessage([['Response', 'Success']]) };
-  const call = new Call(actor, client, new AsyncAgi(client));
+  const call = new Call(actor, client, new AsyncAgi(client).transport(actor));
   return {
     call,
     press: (digit: string) =>

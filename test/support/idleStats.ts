@@ -12,4 +12,5 @@ export const IDLE_STATS: RuntimeStats = {
   agiCommands: 0,
   originates: 0,
   timers: 0,
+  fastAgiSessions: 0,
 };

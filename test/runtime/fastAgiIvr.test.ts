@@ -1,0 +1,234 @@
+import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type AnyActorRef, createActor, toPromise } from 'xstate';
+import type { Call } from '../../src/calls/Call.js';
+import { AmiConnection } from '../../src/connection/AmiConnection.js';
+import { AmiConnectionClosedError } from '../../src/connection/errors.js';
+import { type IvrOutput, ivrMachine } from '../../src/machines/flows/ivrMachine.js';
+import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
+import {
+  createRuntime,
+  type Runtime,
+  type RuntimeOptions,
+} from '../../src/runtime/createRuntime.js';
+import { killLeftovers, runTsx } from '../support/spawnTsx.js';
+
+/**
+ * The IVR over FastAGI, end to end on the embedded PBX: a simulated phone calls extension 501
+ * (`AGI(agi://${FASTAGI_HOST}:${FASTAGI_PORT}/ivr)`), the PBX connects to the runtime's FastAGI
+ * server, and the same `ivrMachine` as over AsyncAGI runs for the call. The phone types its keys
+ * when a second AMI session sees (`AGIExecStart`) the prompt waiting for them start.
+ */
+
+const silent = pino({ level: 'silent' });
+const cleanups: Array<() => Promise<unknown>> = [];
+afterEach(async () => {
+  killLeftovers();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface Setup {
+  pbx: PbxHandle;
+  runtime: Runtime;
+  /** `Command` of every AGIExecStart, per channel, in order. */
+  commands: Map<string, string[]>;
+  /** The phone presses `digits` each time a command starting with `prefix` starts on `channel`. */
+  pressWhen(channel: string, prefix: string, digits: string): void;
+  sync(): Promise<void>;
+}
+
+async function setUp(runtimeOptions: (pbxUrl: string) => RuntimeOptions): Promise<Setup> {
+  const pbx = await startPbx({ port: 0, phones: [{ name: 'alice', callerIdName: 'Alice' }] });
+  cleanups.push(() => pbx.stop());
+  const url = pbx.url.replace('ami://', 'ami://manager:secret@');
+  const watcher = AmiConnection.fromUrl(url, { logger: silent, reconnect: false });
+  cleanups.push(() => watcher.close());
+  const commands = new Map<string, string[]>();
+  const listeners: Array<(channel: string, command: string) => void> = [];
+  watcher.bus.on('AGIExecStart', (event) => {
+    const channel = event.get('Channel') ?? '';
+    const command = event.get('Command') ?? '';
+    commands.set(channel, [...(commands.get(channel) ?? []), command]);
+    for (const listener of listeners) listener(channel, command);
+  });
+  await watcher.connect();
+  const runtime = createRuntime({ logger: silent, lingerMs: 100, ...runtimeOptions(url) });
+  cleanups.push(() => runtime.close());
+  await runtime.ready();
+  // Point the dialplan's FastAGI URL at this runtime (a global, as the Setvar action sets it).
+  await watcher.action('Setvar', { Variable: 'FASTAGI_PORT', Value: runtime.fastAgi!.port });
+  return {
+    pbx,
+    runtime,
+    commands,
+    pressWhen: (channel, prefix, digits) =>
+      listeners.push((on, command) => {
+        if (on === channel && command.startsWith(prefix))
+          void pbx.sendDigits(channel, digits, { receive: true }).catch(() => {});
+      }),
+    sync: async () => {
+      await watcher.action('Ping');
+    },
+  };
+}
+
+/** The IVR actor of a channel once its FastAGI call is served, and its states in order. */
+async function ivrOf(setup: Setup, channel: string) {
+  let actor: AnyActorRef | undefined;
+  await eventually(() => {
+    const uniqueid = setup.pbx.channels().find((info) => info.name === channel)?.uniqueid;
+    actor = uniqueid === undefined ? undefined : setup.runtime.flow(uniqueid);
+    return actor !== undefined;
+  });
+  const steps = [String(actor!.getSnapshot().value)];
+  actor!.subscribe((snapshot) => {
+    const value = String(snapshot.value);
+    if (steps.at(-1) !== value) steps.push(value);
+  });
+  return { actor: actor!, steps, output: toPromise(actor!) as Promise<IvrOutput> };
+}
+
+async function expectNothingLeft(setup: Setup): Promise<void> {
+  await eventually(
+    () =>
+      setup.pbx.channels().length === 0 &&
+      setup.runtime.stats().channels === 0 &&
+      setup.runtime.stats().fastAgiSessions === 0 &&
+      setup.runtime.stats().flows === 0,
+  );
+  expect(setup.runtime.stats()).toEqual({
+    channels: 0,
+    calls: 0,
+    flows: 0,
+    agiCommands: 0,
+    originates: 0,
+    fastAgiSessions: 0,
+  });
+}
+
+describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
+  it('should run ivrMachine over FastAGI: right passcode, key 2, goodbye; the Call is the AMI channel', async () => {
+    const setup = await setUp((url) => ({ url, fastAgi: { port: 0 } }));
+    const { pbx, runtime, commands } = setup;
+    runtime.handle({ agiScript: 'ivr' }, ivrMachine);
+    const phone = pbx.phoneCall('alice', '501');
+    setup.pressWhen(phone, 'GET DATA', '12345#');
+    setup.pressWhen(phone, 'STREAM FILE digits/1', '2');
+    const ivr = await ivrOf(setup, phone);
+    const uniqueid = pbx.channels().find((info) => info.name === phone)!.uniqueid;
+    const call = runtime.call(uniqueid)!;
+    // The FastAGI call joined the actor the AMI side made for the channel.
+    expect(call.fastAgi?.request).toMatchObject({ script: 'ivr', args: [] });
+    expect(call.actor).toBe(runtime.channels.get(uniqueid));
+    expect(await ivr.output).toMatchObject({
+      outcome: 'goodbye',
+      passcode: { granted: true, attempts: 1 },
+      menu: { choice: '2', tries: 1 },
+    });
+    expect(ivr.steps).toEqual(['answering', 'passcode', 'menu', 'farewell', 'hangingUp', 'done']);
+    await setup.sync();
+    expect(commands.get(phone)).toEqual([
+      'ANSWER',
+      'GET DATA agent-pass 5000 16',
+      'STREAM FILE vm-press 12',
+      'STREAM FILE digits/1 12',
+      'STREAM FILE vm-goodbye ""',
+      'HANGUP',
+    ]);
+    await expectNothingLeft(setup);
+  }, 20_000);
+
+  it('should connect a caller who presses 1 to the agent, and give it back when the agent hangs up', async () => {
+    const setup = await setUp((url) => ({ url, fastAgi: { port: 0 } }));
+    const { pbx, runtime } = setup;
+    runtime.handle({ agiScript: 'ivr' }, ivrMachine);
+    const phone = pbx.phoneCall('alice', '501');
+    setup.pressWhen(phone, 'GET DATA', '12345#');
+    setup.pressWhen(phone, 'STREAM FILE vm-press', '1');
+    const ivr = await ivrOf(setup, phone);
+    await eventually(() => ivr.steps.includes('connecting') && pbx.channels().length >= 3);
+    const agent = pbx.channels().find((info) => /^Local\/agent@default-.*;2$/.test(info.name));
+    await eventually(() =>
+      pbx.channels().some((info) => info.name === agent?.name && info.state === 'Up'),
+    );
+    pbx.hangup(agent!.name);
+    expect(await ivr.output).toMatchObject({ outcome: 'connected', menu: { choice: '1' } });
+    await expectNothingLeft(setup);
+  }, 20_000);
+
+  it('should end the IVR as gone when the caller hangs up during the menu, and keep nothing', async () => {
+    const setup = await setUp((url) => ({ url, fastAgi: { port: 0 } }));
+    const { pbx, runtime } = setup;
+    runtime.handle({ agiScript: 'ivr' }, ivrMachine);
+    const phone = pbx.phoneCall('alice', '501');
+    setup.pressWhen(phone, 'GET DATA', '12345#');
+    setup.pressWhen(phone, 'STREAM FILE vm-press', '');
+    const ivr = await ivrOf(setup, phone);
+    await eventually(() => ivr.steps.includes('menu'));
+    pbx.hangup(phone);
+    expect(await ivr.output).toMatchObject({ outcome: 'gone' });
+    await expectNothingLeft(setup);
+  }, 20_000);
+
+  it('should serve the IVR from a runtime with FastAGI only (no AMI), with what the environment says', async () => {
+    const setup = await setUp(() => ({ fastAgi: { port: 0 } }));
+    const { pbx, runtime } = setup;
+    const calls: Call[] = [];
+    runtime.handle({ agiScript: 'ivr' }, (call) => {
+      calls.push(call);
+      // A function handler: the runtime closes the connection once it returns.
+      return toPromise(createActor(ivrMachine, { input: { call } }).start()).then(() => undefined);
+    });
+    const phone = pbx.phoneCall('alice', '501');
+    setup.pressWhen(phone, 'GET DATA', '12345#');
+    setup.pressWhen(phone, 'STREAM FILE digits/1', '2');
+    await eventually(() => calls.length === 1);
+    const call = calls[0]!;
+    expect(call.name).toBe(phone);
+    expect(call.context).toMatchObject({
+      callerId: { name: 'Alice' },
+      dialplan: { context: 'default', exten: '501', priority: 1 },
+    });
+    expect(call.inAgi).toBe(true);
+    // No AMI: what needs it says so at once.
+    await expect(call.playDtmf('1')).rejects.toBeInstanceOf(AmiConnectionClosedError);
+    await eventually(() => call.hungUp);
+    expect(runtime.channels.all()).toEqual([]);
+    await eventually(() => pbx.channels().length === 0 && runtime.stats().fastAgiSessions === 0);
+  }, 20_000);
+});
+
+describe('examples/ivr-fastagi.ts', () => {
+  it('should call 501 on the embedded PBX and run the IVR over FastAGI to its goodbye', async () => {
+    const run = runTsx('examples/ivr-fastagi.ts', [], { IVR_SECONDS: '20' });
+    expect(await run.exit).toEqual({ code: 0, signal: null });
+    expect(run.stderr()).toBe('');
+    const printed = run
+      .stdout()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => line.replace(/^\s*\d+\.\d\ds /, ''));
+    const phone = 'PJSIP/alice-00000000';
+    expect(printed[0]).toMatch(/^FastAGI server on 127\.0\.0\.1:\d+$/);
+    expect(printed.slice(1)).toEqual([
+      `${phone} calls 501`,
+      `${phone}: FastAGI call, IVR started`,
+      `ivr ${phone}: answering`,
+      `ivr ${phone}: passcode`,
+      'alice types 12345#',
+      `ivr ${phone}: menu`,
+      'alice types 2',
+      `ivr ${phone}: farewell`,
+      `ivr ${phone}: hangingUp`,
+      `ivr ${phone}: done`,
+      'IVR over FastAGI: goodbye',
+    ]);
+  }, 30_000);
+});
+
+async function eventually(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
+  for (let waited = 0; !probe(); waited += 20) {
+    if (waited > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

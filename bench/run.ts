@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
  * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load,
- * inspector, agi; agi runs when ASTERISK_AMI_URL names an Asterisk on this machine).
+ * inspector, agi, fastagi; agi runs when ASTERISK_AMI_URL names an Asterisk on this machine).
  */
+import { runAgiBench } from './agi.bench.js';
 import { runAgiCallsBench } from './agiCalls.bench.js';
 import { runIngestBench } from './ingest.bench.js';
 import { runInspectorBench } from './inspector.bench.js';
@@ -19,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   load: runLoadBench,
   agi: runAgiCallsBench,
   inspector: runInspectorBench,
+  fastagi: runAgiBench,
 };
 
 const wanted = process.argv.slice(2);

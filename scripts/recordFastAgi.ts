@@ -11,7 +11,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runFastAgiScenario } from '../test/fastagi/scenarioDriver.js';
+import { driverTarget, runFastAgiScenario } from '../test/fastagi/scenarioDriver.js';
 import { FASTAGI_SCENARIOS } from '../test/fastagi/scenarios.js';
 import type { TimelineChunk } from '../test/support/traces.js';
 
@@ -28,24 +28,15 @@ function write(base: string, chunks: readonly TimelineChunk[]): void {
   writeFileSync(`${base}.timeline.jsonl`, chunks.map((c) => `${JSON.stringify(c)}\n`).join(''));
 }
 
-const [url, ...names] = process.argv.slice(2);
-const parsed = new URL(url ?? '');
-if (parsed.protocol !== 'ami:') {
+const [url = '', ...names] = process.argv.slice(2);
+if (!url.startsWith('ami://')) {
   console.error('usage: npm run record:fastagi -- ami://user:secret@host:port [scenario...]');
   process.exit(2);
 }
 mkdirSync(OUT, { recursive: true });
 for (const scenario of FASTAGI_SCENARIOS) {
   if (names.length > 0 && !names.includes(scenario.name)) continue;
-  const capture = await runFastAgiScenario(
-    {
-      host: parsed.hostname,
-      port: Number(parsed.port || 5038),
-      username: decodeURIComponent(parsed.username),
-      secret: decodeURIComponent(parsed.password),
-    },
-    scenario,
-  );
+  const capture = await runFastAgiScenario(driverTarget(url), scenario);
   write(join(OUT, scenario.name), capture.ami);
   if (capture.agi.length > 0) write(join(OUT, `${scenario.name}.fastagi`), capture.agi);
   console.log(

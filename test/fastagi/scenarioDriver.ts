@@ -41,6 +41,18 @@ export interface DriverTarget {
   readonly secret?: string;
 }
 
+/** The AMI server and user of an `ami://user:secret@host:port` URL, for the driver. */
+export function driverTarget(url: string): DriverTarget {
+  const parsed = new URL(url);
+  if (parsed.protocol !== 'ami:') throw new TypeError(`not an ami:// URL: ${parsed.protocol}`);
+  return {
+    host: parsed.hostname,
+    port: Number(parsed.port || 5038),
+    username: decodeURIComponent(parsed.username),
+    secret: decodeURIComponent(parsed.password),
+  };
+}
+
 const STEP_TIMEOUT_MS = 15_000;
 
 /** A byte stream as it arrives, with waits for what it must contain. */

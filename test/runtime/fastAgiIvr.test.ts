@@ -11,6 +11,7 @@ import {
   type Runtime,
   type RuntimeOptions,
 } from '../../src/runtime/createRuntime.js';
+import { IDLE_STATS } from '../support/idleStats.js';
 import { killLeftovers, runTsx } from '../support/spawnTsx.js';
 
 /**
@@ -96,14 +97,7 @@ async function expectNothingLeft(setup: Setup): Promise<void> {
       setup.runtime.stats().fastAgiSessions === 0 &&
       setup.runtime.stats().flows === 0,
   );
-  expect(setup.runtime.stats()).toEqual({
-    channels: 0,
-    calls: 0,
-    flows: 0,
-    agiCommands: 0,
-    originates: 0,
-    fastAgiSessions: 0,
-  });
+  expect(setup.runtime.stats()).toEqual(IDLE_STATS);
 }
 
 describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {

@@ -158,6 +158,39 @@ describe('startFastAgiServer', () => {
     await expect(call.answer()).rejects.toBeInstanceOf(AgiNotInAgiError);
   });
 
+  it('should say why a session ended: left (break() once the queued commands ran), hangup, lost', async () => {
+    const fastAgi = await server();
+    const ends: string[] = [];
+    const leaving = await fastAgi.peer();
+    const left = await fastAgi.nextSession();
+    left.onEnd(({ reason }) => ends.push(`left: ${reason}`));
+    const call = channelOf(left);
+    const answered = call.answer();
+    const broken = call.break();
+    expect(await leaving.answer(1, '200 result=0')).toBe('ANSWER');
+    await answered;
+    await broken;
+    await leaving.closedByServer();
+    expect(left.active).toBe(false);
+
+    const hanging = await fastAgi.peer();
+    const hungUp = await fastAgi.nextSession();
+    hungUp.onEnd(({ reason }) => ends.push(`hungUp: ${reason}`));
+    hanging.write('HANGUP\n');
+    await expect.poll(() => hungUp.hungUp).toBe(true);
+    hanging.destroy();
+
+    const cutting = await fastAgi.peer();
+    const lost = await fastAgi.nextSession();
+    lost.onEnd(({ reason }) => ends.push(`lost: ${reason}`));
+    cutting.destroy();
+    await expect.poll(() => ends.length).toBe(3);
+    expect(ends).toEqual(['left: left', 'hungUp: hangup', 'lost: lost']);
+    // Told at once to a listener that comes after the end.
+    const late = await new Promise((resolve) => lost.onEnd(({ reason }) => resolve(reason)));
+    expect(late).toBe('lost');
+  });
+
   it('should reject the command on the wire and those queued when the socket is cut mid-command', async () => {
     const fastAgi = await server();
     const asterisk = await fastAgi.peer();

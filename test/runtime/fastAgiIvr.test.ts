@@ -105,15 +105,21 @@ describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
     const setup = await setUp((url) => ({ url, fastAgi: { port: 0 } }));
     const { pbx, runtime, commands } = setup;
     runtime.handle({ agiScript: 'ivr' }, ivrMachine);
+    const flows: AnyActorRef[] = [];
+    runtime.bus.on('flow', ({ ref }) => flows.push(ref));
     const phone = pbx.phoneCall('alice', '501');
     setup.pressWhen(phone, 'GET DATA', '12345#');
     setup.pressWhen(phone, 'STREAM FILE digits/1', '2');
     const ivr = await ivrOf(setup, phone);
     const uniqueid = pbx.channels().find((info) => info.name === phone)!.uniqueid;
     const call = runtime.call(uniqueid)!;
-    // The FastAGI call joined the actor the AMI side made for the channel.
+    // The FastAGI call joined the actor the AMI side made for the channel, and its IVR runs as
+    // that actor's child, announced on the bus like any call logic.
     expect(call.fastAgi?.request).toMatchObject({ script: 'ivr', args: [] });
-    expect(call.actor).toBe(runtime.channels.get(uniqueid));
+    const channel = runtime.channels.get(uniqueid)!;
+    expect(call.actor).toBe(channel);
+    expect((channel.getSnapshot().children as Record<string, unknown>).logic).toBe(ivr.actor);
+    expect(flows).toEqual([ivr.actor]);
     expect(await ivr.output).toMatchObject({
       outcome: 'goodbye',
       passcode: { granted: true, attempts: 1 },

@@ -103,6 +103,7 @@ export {
   type ChannelActorRef,
   type ChannelSnapshot,
   hasHungUp,
+  isAnswered,
   isBridged,
   isInAgi,
 } from './machines/channel/channelSnapshot.js';

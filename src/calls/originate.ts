@@ -5,6 +5,7 @@ import {
   type ChannelActorRef,
   type ChannelSnapshot,
   hasHungUp,
+  isAnswered,
 } from '../machines/channel/channelSnapshot.js';
 import type { AmiMessage } from '../protocol/message.js';
 import { type Clock, PendingRequests } from '../protocol/pendingRequests.js';
@@ -89,7 +90,14 @@ export class Originator {
       originateFields(options),
       options.outcomeTimeoutMs ?? (options.timeoutMs ?? 30_000) + 60_000,
     );
-    return this.callOnceReady(response.get('Uniqueid') ?? '', () => true, 'originate');
+    // A successful OriginateResponse means answered, but the channel's own Newstate may still be
+    // on its way to its actor: the Call is handed over once its state says so (or it has already
+    // hung up, which the Call then reports).
+    return this.callOnceReady(
+      response.get('Uniqueid') ?? '',
+      (call) => isAnswered(call.actor.getSnapshot()) || hasHungUp(call.actor.getSnapshot()),
+      'originate',
+    );
   }
 
   /**

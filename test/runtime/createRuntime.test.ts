@@ -208,8 +208,12 @@ describe('createRuntime', () => {
       ['Reason', '4'],
       ['Uniqueid', '1795808402.0'],
     ]);
-    client.emit(traceMessages('hello').find((m) => m.name === 'Newchannel')!);
+    const hello = traceMessages('hello');
+    client.emit(hello.find((m) => m.name === 'Newchannel')!);
+    // The Call is handed over once its channel says it is up.
+    client.emit(hello.find((m) => m.name === 'Newstate' && m.get('Uniqueid') === '1795808402.0')!);
     const call = await placed;
+    expect(call.state).toBe('answered');
     expect(call.uniqueid).toBe('1795808402.0');
     expect(call.name).toBe('Local/401@default-00000000;1');
     expect(runtime.call('1795808402.0')).toBe(call);

@@ -23,6 +23,11 @@ export function isInAgi(snapshot: ChannelSnapshot): boolean {
   return snapshot.status === 'active' && snapshot.matches({ live: { agi: 'inAgi' } });
 }
 
+/** Whether the channel's line is up (`Newstate` 6, Up) and it has not hung up. */
+export function isAnswered(snapshot: ChannelSnapshot): boolean {
+  return snapshot.status === 'active' && snapshot.matches({ live: { line: 'answered' } });
+}
+
 /** Whether the channel is in a bridge. */
 export function isBridged(snapshot: ChannelSnapshot): boolean {
   return snapshot.status === 'active' && snapshot.matches({ live: { bridge: 'bridged' } });

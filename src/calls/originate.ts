@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Subscription } from 'xstate';
 import type { AmiClient } from '../connection/client.js';
+import { AmiConnectionClosedError } from '../connection/errors.js';
 import {
   type ChannelActorRef,
   type ChannelSnapshot,
@@ -144,6 +145,23 @@ export class Originator {
   }
 
   /**
+   * The AMI connection dropped: an `OriginateResponse` sent while it is down is lost, so every
+   * Originate still waiting for its outcome fails now (`unknown`: the call may have been placed).
+   */
+  connectionLost(cause: Error | undefined): void {
+    this.responses.rejectAll(
+      (_, id) =>
+        new OriginateError(
+          `Originate ${id}: the AMI connection dropped before its outcome came`,
+          'unknown',
+          -1,
+          undefined,
+          { cause },
+        ),
+    );
+  }
+
+  /**
    * Rejects everything still waiting (the runtime closes): an Originate without its outcome with
    * an `OriginateError`, one waiting for its channel with `error`.
    */
@@ -179,10 +197,12 @@ export class Originator {
           },
         })
         .catch((error: unknown) => {
+          // Cut off on the wire, it may have been placed: not a refusal.
+          const lost = error instanceof AmiConnectionClosedError;
           const refused = new OriginateError(
-            `Originate refused: ${error instanceof Error ? error.message : String(error)}`,
-            'failed',
-            0,
+            `Originate ${lost ? 'lost' : 'refused'}: ${error instanceof Error ? error.message : String(error)}`,
+            lost ? 'unknown' : 'failed',
+            lost ? -1 : 0,
             undefined,
             { cause: error },
           );

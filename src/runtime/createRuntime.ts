@@ -94,7 +94,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   );
   const onEvent = (event: Parameters<typeof originator.handleEvent>[0]) =>
     originator.handleEvent(event);
-  const onDisconnected = () => asyncAgi.fail('the AMI connection dropped');
+  const onDisconnected = ({ error }: { error?: Error | undefined }) => {
+    asyncAgi.fail('the AMI connection dropped');
+    originator.connectionLost(error);
+  };
   client.bus.on('event', onEvent);
   client.bus.on('disconnected', onDisconnected);
   const connection = withAmi ? relayConnection(client, bus, logger) : undefined;

@@ -312,6 +312,19 @@ describe('createRuntime closing', () => {
     await runtime.close();
     await expect(placed).rejects.toMatchObject({ name: 'OriginateError', reason: 'unknown' });
   });
+
+  it('should reject an originate waiting for its outcome when the connection drops', async () => {
+    const { client, runtime, placed } = await originateOnReadyRuntime();
+    // An OriginateResponse sent while the connection is down is lost: nobody may wait for it.
+    const lost = new Error('socket reset');
+    client.drop(lost);
+    const error = await placed.then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ name: 'OriginateError', reason: 'unknown', cause: lost });
+    await runtime.close();
+  });
 });
 
 describe('createRuntime ready()', () => {

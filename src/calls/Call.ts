@@ -2,11 +2,7 @@ import { createActor, type Subscription } from 'xstate';
 import type { AmiClient } from '../connection/client.js';
 import type { ChannelContext } from '../machines/channel/channelContext.js';
 import type { ChannelOutput } from '../machines/channel/channelMachine.js';
-import {
-  type ChannelActorRef,
-  type ChannelSnapshot,
-  hasHungUp,
-} from '../machines/channel/channelSnapshot.js';
+import { type ChannelActorRef, hasHungUp } from '../machines/channel/channelSnapshot.js';
 import { describeChannel } from '../machines/channel/describeChannel.js';
 import type { AmiMessage } from '../protocol/message.js';
 import { AgiChannel } from './AgiChannel.js';
@@ -211,33 +207,26 @@ export class Call extends AgiChannel {
   }
 
   /**
-   * Calls `onKey` with each key received from now on (the keys the channel's `dtmf` gains), and
-   * `onEnd` once when the channel hangs up (at once if it already has).
+   * Calls `onKey` with each key received from now on (each `dtmf.key` the channel actor announces:
+   * one per `DTMFEnd`, whatever came before it), and `onEnd` once when the channel hangs up (at
+   * once if it already has).
    */
   private watchKeys(onKey: (digit: string) => void, onEnd: () => void): Subscription {
-    let last = this.actor.getSnapshot().context.dtmf;
     let ended = false;
-    const feed = (snapshot: ChannelSnapshot): void => {
-      const dtmf = snapshot.context.dtmf;
-      if (dtmf !== last) {
-        // One context update per event, so at most one new key unless the string grew by more;
-        // once `dtmf` is trimmed to its last MAX_DTMF keys, its length stops growing.
-        const fresh = dtmf.length > last.length ? dtmf.slice(last.length) : dtmf.slice(-1);
-        last = dtmf;
-        for (const digit of fresh) onKey(digit);
-      }
-      if (snapshot.status !== 'active' && !ended) {
-        ended = true;
-        onEnd();
-      }
+    const end = (): void => {
+      if (ended || this.actor.getSnapshot().status === 'active') return;
+      ended = true;
+      onEnd();
     };
-    const subscription = this.actor.subscribe({
-      next: feed,
-      complete: () => feed(this.actor.getSnapshot()),
-      error: () => {},
-    });
-    feed(this.actor.getSnapshot());
-    return subscription;
+    const keys = this.actor.on('dtmf.key', ({ digit }) => onKey(digit));
+    const status = this.actor.subscribe({ next: end, complete: end, error: () => {} });
+    end();
+    return {
+      unsubscribe: () => {
+        keys.unsubscribe();
+        status.unsubscribe();
+      },
+    };
   }
 
   /** Resolves with the channel's hang-up (cause, cause text) once it hangs up. */

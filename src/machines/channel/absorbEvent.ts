@@ -133,6 +133,7 @@ export function absorbEvent(
       if (digit === '') break;
       const digits = context.dtmf + digit;
       changes.dtmf = digits.length > MAX_DTMF ? digits.slice(-MAX_DTMF) : digits;
+      changes.dtmfCount = context.dtmfCount + 1;
       return changes;
     }
     case 'OriginateResponse': {

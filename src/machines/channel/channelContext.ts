@@ -77,8 +77,15 @@ export interface ChannelContext {
   /** For a Local channel: the Uniqueid of the other half (`;1` ↔ `;2`), from `LocalBridge`. */
   readonly localPeer: string | undefined;
   readonly dial: DialInfo;
-  /** Digits received (`DTMFEnd`, `Direction: Received`), in order; the last {@link MAX_DTMF} kept. */
+  /**
+   * Digits received (`DTMFEnd`, `Direction: Received`), in order; the last {@link MAX_DTMF} kept.
+   * A record for inspection: to hear each key as it comes, listen to the channel actor's
+   * `dtmf.key` emitted event (as `Call.digits()` does), since this string stops changing once it
+   * holds MAX_DTMF identical keys.
+   */
   readonly dtmf: string;
+  /** How many digits the channel has received in all (every `DTMFEnd`, `Direction: Received`). */
+  readonly dtmfCount: number;
   /** The `OriginateResponse` that reported this channel, if it was originated by someone. */
   readonly originate: { readonly actionId: string; readonly response: string } | undefined;
   readonly hangup: HangupInfo | undefined;
@@ -187,6 +194,7 @@ export function initialChannelContext(input: ChannelInput): ChannelContext {
     localPeer: undefined,
     dial: NO_DIAL,
     dtmf: '',
+    dtmfCount: 0,
     originate: undefined,
     hangup: undefined,
   };

@@ -99,8 +99,20 @@ export function toChannelEvent(message: AmiMessage): ChannelAmiEvent {
  * the `AsyncAGIExec` that carries its `CommandID`, still URL-encoded as Asterisk sent it. The
  * channel's AsyncAGI transport settles its commands with these.
  */
-export interface ChannelEmitted {
+export interface ChannelAgiResult {
   readonly type: 'agi.result';
   readonly commandId: string;
   readonly result: string;
 }
+
+/**
+ * A key the channel received (one `DTMFEnd` with `Direction: Received`): one announcement per key,
+ * so a key equal to the previous ones is heard too.
+ */
+export interface ChannelKey {
+  readonly type: 'dtmf.key';
+  readonly digit: string;
+}
+
+/** Everything a channel statechart announces. */
+export type ChannelEmitted = ChannelAgiResult | ChannelKey;

@@ -48,7 +48,8 @@ export { type LineState, lineStateOf } from './lineState.js';
  * `{ type: 'logic.start', logic, input }` (sent by the runtime's handlers) spawns it as the child
  * `logic`, in the same actor system; XState stops it when the channel ends. The channel lets it
  * see the hang-up first: in `ending`, until the logic is done or `logicGrace` is over.
- * `AsyncAGIExec` results are announced (`agi.result`) for the channel's AGI transport.
+ * `AsyncAGIExec` results are announced (`agi.result`) for the channel's AGI transport, and each key
+ * received (`DTMFEnd`, `Direction: Received`) as `dtmf.key`.
  *
  * ## Extending
  * Hooks are named no-op actions to replace with `.provide()`: `onDown`, `onRinging`, `onAnswered`,
@@ -74,6 +75,7 @@ export const channelMachine = channelSetup.createMachine({
         'logic.start': { actions: 'startLogic' },
         'ami.*': { actions: 'absorb' },
         'ami.AsyncAGIExec': { actions: ['absorb', 'announceAgiResult'] },
+        'ami.DTMFEnd': { actions: ['absorb', 'announceKey'] },
         sync: { actions: 'absorb' },
       },
       states: {

@@ -44,6 +44,12 @@ export const channelSetup = setup({
         result: message?.get('Result') ?? '',
       };
     }),
+    /** One `dtmf.key` per received `DTMFEnd`: listeners hear every key, repeated ones included. */
+    announceKey: enqueueActions(({ event, enqueue }) => {
+      if (!('message' in event) || event.message.get('Direction') !== 'Received') return;
+      const digit = event.message.get('Digit') ?? '';
+      if (digit !== '') enqueue.emit({ type: 'dtmf.key', digit });
+    }),
     onDown: () => {},
     onRinging: () => {},
     onAnswered: () => {},

@@ -1,5 +1,5 @@
 import type { Channel } from '../channels/Channel.js';
-import { deliverDigit } from '../channels/dtmf.js';
+import { deliverDigit, receiveDigit } from '../channels/dtmf.js';
 import { lookup } from '../dialplan/substitute.js';
 import type { Pbx } from '../Pbx.js';
 import { type ActionHandler, isTrue, message } from './types.js';
@@ -206,9 +206,12 @@ export const status: ActionHandler = (ctx) => {
 };
 
 /**
- * PlayDTMF: sends the first character of Digit out of the channel for Duration ms (at least 100;
- * its Local partner receives it, then the answer comes); with `Receive: true` the channel itself
- * receives it at once. Errors as manager_play_dtmf's.
+ * PlayDTMF, as Asterisk's `action_playdtmf`: `Duration` is read as C's `%u` (a minus wraps, text
+ * after the number is ignored; no number at all is an error). Without `Receive` the digit is sent
+ * out of the channel (its Local partner receives it) and the answer waits for the whole tone, at
+ * least 100 ms: this AMI session answers nothing else meanwhile, as in Asterisk, where the
+ * session's thread sleeps through it. With `Receive: true` the channel itself receives it: the
+ * answer comes at once, the digit when the channel's earlier digits are over.
  */
 export const playDtmf: ActionHandler = async (ctx) => {
   const m = ctx.message;
@@ -218,29 +221,39 @@ export const playDtmf: ActionHandler = async (ctx) => {
     return;
   }
   const digit = (m.get('Digit') ?? '').charAt(0);
-  if (!digit) {
+  if (digit === '') {
     ctx.reply('Error', message('No digit specified'));
     return;
   }
-  const durationText = m.get('Duration') ?? '';
-  const duration = /^\s*\+?(\d+)/.exec(durationText);
-  if (durationText && !duration) {
+  const ms = parseUnsigned(m.get('Duration') ?? '');
+  if (ms === undefined) {
     ctx.reply('Error', message('Could not convert Duration parameter'));
     return;
   }
-  const ms = duration ? Number.parseInt(duration[1]!, 10) : 0;
   if (isTrue(m.get('Receive'))) {
+    receiveDigit(ctx.pbx, ch, digit, ms);
     ctx.reply('Success', message('DTMF successfully queued'));
-    deliverDigit(ctx.pbx, ch, digit, ms, false);
     return;
   }
-  // Asterisk plays the digit for its whole duration before answering; the far side sees it then.
-  const played = Math.max(100, ms);
-  await new Promise<void>((r) => ctx.pbx.clock.setTimer(r, played));
+  // ast_senddigit_external plays at least AST_DEFAULT_EMULATE_DTMF_DURATION (100 ms).
+  const played = Math.max(ms, 100);
+  await new Promise<void>((r) => ctx.pbx.clock.setTimer(r, Math.min(played, 2 ** 31 - 1)));
   ctx.reply('Success', message('DTMF successfully queued'));
   const far = ch.partner;
   if (far && !far.destroyed) deliverDigit(ctx.pbx, far, digit, played);
 };
+
+/**
+ * `Duration` as `sscanf("%30u")` reads it: 0 when empty, undefined when no number starts it, a
+ * negative number wrapped to 32 bits.
+ */
+function parseUnsigned(text: string): number | undefined {
+  if (text === '') return 0;
+  const match = /^\s*([+-]?)(\d{1,30})/.exec(text);
+  if (!match) return undefined;
+  const value = Number(BigInt.asUintN(32, BigInt(match[2] ?? '0')));
+  return match[1] === '-' ? (2 ** 32 - value) % 2 ** 32 : value;
+}
 
 /**
  * Redirect: sends a channel to Context/Exten/Priority (a number or a label), checking the headers

@@ -1,3 +1,4 @@
+import type { TimerHandle } from '../clock.js';
 import type { Pbx } from '../Pbx.js';
 import type { Channel } from './Channel.js';
 
@@ -83,4 +84,56 @@ export async function streamDigits(
     if (!(await pause(betweenMs))) return false;
   }
   return true;
+}
+
+/** Asterisk's shortest emulated digit (`option_dtmfminduration`), and its length for a 0 ms one. */
+const MIN_EMULATED_MS = 80;
+const DEFAULT_EMULATED_MS = 100;
+/**
+ * Measured on Asterisk 22 between two digits queued with `PlayDTMF Receive: true`: the digit's
+ * emulated length, then `AST_MIN_DTMF_GAP` (45 ms) and the read that notices the gap.
+ */
+const RECEIVED_DIGIT_GAP_MS = 60;
+/** The longest delay a Node timer takes (longer ones fire at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Per channel: when the digit being emulated ends, and the digits waiting behind it. */
+const receiving = new WeakMap<Channel, { freeAt: number; timers: Set<TimerHandle> }>();
+
+/**
+ * A digit queued on `ch` itself (`PlayDTMF` with `Receive: true`): Asterisk reports it
+ * (`DTMFEnd` with the `Duration` asked for, no `DTMFBegin`) as the channel reads it, then emulates
+ * it for its length; digits queued meanwhile wait their turn, each reported once the one before
+ * it is over. So a burst of digits arrives one every length + 60 ms, none lost.
+ */
+export function receiveDigit(pbx: Pbx, ch: Channel, digit: string, durationMs: number): void {
+  if (ch.destroyed) return;
+  let queue = receiving.get(ch);
+  if (!queue) {
+    const fresh = { freeAt: 0, timers: new Set<TimerHandle>() };
+    receiving.set(ch, fresh);
+    // Digits still waiting when the channel goes are never reported: drop their timers.
+    ch.onHangup(() => {
+      for (const timer of fresh.timers) pbx.clock.clearTimer(timer);
+      fresh.timers.clear();
+    });
+    queue = fresh;
+  }
+  const now = pbx.clock.now();
+  const at = Math.max(now, queue.freeAt);
+  const emulated = durationMs === 0 ? DEFAULT_EMULATED_MS : Math.max(durationMs, MIN_EMULATED_MS);
+  queue.freeAt = at + emulated + RECEIVED_DIGIT_GAP_MS;
+  if (at === now) {
+    deliverDigit(pbx, ch, digit, durationMs, false);
+    return;
+  }
+  const timers = queue.timers;
+  const timer = pbx.clock.setTimer(
+    () => {
+      timers.delete(timer);
+      deliverDigit(pbx, ch, digit, durationMs, false);
+    },
+    Math.min(at - now, MAX_TIMER_MS),
+  );
+  timers.add(timer);
 }

@@ -37,7 +37,9 @@ export {
   type CollectDigitsReason,
   collectDigitsMachine,
 } from './calls/collectDigitsMachine.js';
+export { DTMF_DURATION_MS } from './calls/dtmfInput.js';
 export {
+  DtmfInjectionBusyError,
   InvalidDtmfError,
   NoSuchCallError,
   OriginateError,
@@ -52,6 +54,7 @@ export {
   type FastAgiServerOptions,
   startFastAgiServer,
 } from './calls/fastagi/fastAgiServer.js';
+export type { DtmfInjectionLimits } from './calls/injectDtmf.js';
 export type {
   InjectDtmfOptions,
   OriginateOptions,

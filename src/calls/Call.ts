@@ -12,6 +12,7 @@ import {
   type CollectDigitsOutput,
   collectDigitsMachine,
 } from './collectDigitsMachine.js';
+import { checkDigit, checkDurationMs, type DTMF_DURATION_MS } from './dtmfInput.js';
 import { FastAgiSession } from './fastagi/FastAgiSession.js';
 
 /**
@@ -105,12 +106,17 @@ export class Call extends AgiChannel {
 
   /**
    * Plays a DTMF digit on the channel (AMI `PlayDTMF`); `receive: true` makes Asterisk treat it as
-   * received from the far end (what `collectDigits` and AGI `WAIT FOR DIGIT` hear).
+   * received from the far end (what `collectDigits` and AGI `WAIT FOR DIGIT` hear), and answer at
+   * once. Without `receive` Asterisk answers only once the tone is over, and the runtime's AMI
+   * session answers nothing else meanwhile. Throws an `InvalidDtmfError` for a digit outside
+   * `0-9*#A-D` or a `durationMs` outside {@link DTMF_DURATION_MS}.
    */
   async playDtmf(
     digit: string,
     options: { receive?: boolean; durationMs?: number } = {},
   ): Promise<AmiMessage> {
+    checkDigit(digit);
+    checkDurationMs(options.durationMs);
     return this.client.action('PlayDTMF', {
       Channel: this.name,
       Digit: digit,

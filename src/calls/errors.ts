@@ -31,7 +31,23 @@ export class NoSuchCallError extends AmiError {
   override name = 'NoSuchCallError';
 }
 
-/** A DTMF digit outside `0-9`, `*`, `#`, `A-D`. */
+/** A DTMF digit outside `0-9`, `*`, `#`, `A-D`, or a tone length out of bounds. */
 export class InvalidDtmfError extends AmiError {
   override name = 'InvalidDtmfError';
+}
+
+/**
+ * Too many DTMF injections are waiting to be heard, for this call (`scope: 'call'`) or for the
+ * runtime (`scope: 'runtime'`): nothing was sent; try again once earlier digits have arrived.
+ */
+export class DtmfInjectionBusyError extends AmiError {
+  override name = 'DtmfInjectionBusyError';
+  constructor(
+    message: string,
+    readonly scope: 'call' | 'runtime',
+    /** The bound that was reached. */
+    readonly limit: number,
+  ) {
+    super(message);
+  }
 }

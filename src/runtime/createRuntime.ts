@@ -3,7 +3,7 @@ import { channelActorOf, supervisorMachine } from '../actors/supervisorMachine.j
 import { AsyncAgi } from '../calls/asyncAgi.js';
 import { CallHandlers } from '../calls/callHandlers.js';
 import { CallRegistry } from '../calls/callRegistry.js';
-import { injectDtmf } from '../calls/injectDtmf.js';
+import { DtmfInjector } from '../calls/injectDtmf.js';
 import { Originator } from '../calls/originate.js';
 import { AmiConnection } from '../connection/AmiConnection.js';
 import { createEmitter } from '../connection/emitter.js';
@@ -92,6 +92,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     { channel, of: (actor) => calls.of(actor) },
     supervisor.clock,
   );
+  const injector = new DtmfInjector(
+    { live: () => liveChannels().map((ref) => calls.of(ref)) },
+    supervisor.clock,
+    options.dtmfInjection,
+  );
   const onEvent = (event: Parameters<typeof originator.handleEvent>[0]) =>
     originator.handleEvent(event);
   const onDisconnected = ({ error }: { error?: Error | undefined }) => {
@@ -154,12 +159,11 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const logic = (children as Record<string, AnyActorRef | undefined> | undefined)?.logic;
       return logic?.getSnapshot().status === 'active' ? logic : undefined;
     },
-    stats: () => runtimeStats(supervisor, { calls, asyncAgi, originator, fastAgi }),
+    stats: () => runtimeStats(supervisor, { calls, asyncAgi, originator, fastAgi, injector }),
     handle: (match, handler, handleOptions) => handlers.add(match, handler, handleOptions),
     originate: (originateOptions) => originator.originate(originateOptions),
     originateToAgi: (originateOptions) => originator.originateToAgi(originateOptions),
-    injectDtmf: (injectOptions) =>
-      injectDtmf({ live: () => liveChannels().map((ref) => calls.of(ref)) }, injectOptions),
+    injectDtmf: (injectOptions) => injector.inject(injectOptions),
     ready: async () => {
       await fastAgiStarted;
       if (!withAmi) return;
@@ -182,6 +186,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         client.bus.off('event', onEvent);
         client.bus.off('disconnected', onDisconnected);
         asyncAgi.fail('the runtime closed');
+        injector.close();
         originator.close(new AmiConnectionClosedError('the runtime closed'));
         calls.clear();
         connection?.close();

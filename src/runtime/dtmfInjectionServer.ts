@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { InvalidDtmfError, NoSuchCallError } from '../calls/errors.js';
+import { DtmfInjectionBusyError, InvalidDtmfError, NoSuchCallError } from '../calls/errors.js';
 import type { Runtime } from './createRuntime.js';
 
 /** Settings of {@link startDtmfInjectionServer}. */
@@ -34,9 +34,11 @@ const MAX_BODY_BYTES = 4096;
  *
  * `POST /dtmf` with `Authorization: Bearer <token>` and a JSON body
  * `{ "extension": "403", "digit": "5", "context"?: "default", "durationMs"?: 250 }` answers
- * `200 { "ok": true, "channel", "uniqueid" }`; `400` for a bad body or digit, `401` without the
- * right token, `404` when no call is at that extension (or for another path), `405` for another
- * method, `413` for a body over 4 KiB, `502` when Asterisk refused. Every error is
+ * `200 { "ok": true, "channel", "uniqueid" }` once Asterisk queued the digit; `400` for a bad body,
+ * digit or `durationMs` (a whole number from 80 to 2000), `401` without the right token, `404` when
+ * no call is at that extension (or for another path), `405` for another method, `413` for a body
+ * over 4 KiB, `429` (with `Retry-After`) when too many injected digits still wait to be heard by
+ * that call or by the runtime (nothing is sent then), `502` when Asterisk refused. Every error is
  * `{ "ok": false, "error": "<what>" }`.
  *
  * @example
@@ -129,6 +131,10 @@ async function handle(
       return reply(response, 400, { ok: false, error: error.message });
     if (error instanceof NoSuchCallError)
       return reply(response, 404, { ok: false, error: error.message });
+    if (error instanceof DtmfInjectionBusyError) {
+      response.setHeader('Retry-After', '1');
+      return reply(response, 429, { ok: false, error: error.message });
+    }
     return reply(response, 502, {
       ok: false,
       error: `Asterisk refused: ${(error as Error).message}`,

@@ -2,6 +2,7 @@ import type { Actor, ActorOptions, AnyActorRef } from 'xstate';
 import type { supervisorMachine } from '../actors/supervisorMachine.js';
 import type { Call } from '../calls/Call.js';
 import type { CallHandler, CallMatch, HandleOptions } from '../calls/callHandlers.js';
+import type { DtmfInjectionLimits } from '../calls/injectDtmf.js';
 import type {
   InjectDtmfOptions,
   OriginateOptions,
@@ -29,6 +30,8 @@ export interface RuntimeOptions {
   readonly lingerMs?: number;
   /** The channel statechart to run (an extended `channelMachine`). */
   readonly channelLogic?: typeof channelMachine;
+  /** Bounds of `injectDtmf`: injected digits not heard yet, per call and overall. */
+  readonly dtmfInjection?: DtmfInjectionLimits;
   /** The clock of the actor system (a `SimulatedClock` in tests). */
   readonly clock?: ActorOptions<typeof supervisorMachine>['clock'];
   /**
@@ -58,6 +61,8 @@ export interface RuntimeStats {
   readonly agiCommands: number;
   /** Originates waiting for their `OriginateResponse` or their channel. */
   readonly originates: number;
+  /** Digits `injectDtmf` played that their call has not heard yet. */
+  readonly dtmfInjections: number;
   /** Delayed events scheduled in the runtime's actor system (the linger sweep, actor timers). */
   readonly timers: number;
   /** FastAGI connections being served. */
@@ -108,9 +113,12 @@ export interface Runtime {
    */
   originateToAgi(options: OriginateToAgiOptions): Promise<Call>;
   /**
-   * Plays a DTMF digit into the live call at an extension, as if the far end pressed it: with
-   * `PlayDTMF` on the other half of a Local pair, or with `Receive: true` on the channel itself.
-   * Resolves with the call it went to; rejects with an `AmiError` when no call is at that extension.
+   * Plays a DTMF digit into the live call at an extension, as if the far end pressed it
+   * (`PlayDTMF` with `Receive: true` on the call's channel, which never holds the AMI session).
+   * Resolves with the call it went to once Asterisk queued the digit; rejects with an
+   * `InvalidDtmfError` (digit, `durationMs` outside 80-2000), a `NoSuchCallError`, or a
+   * `DtmfInjectionBusyError` when too many injected digits wait to be heard (16 per call, 256 in
+   * all by default: `dtmfInjection`).
    */
   injectDtmf(options: InjectDtmfOptions): Promise<Call>;
   /**

@@ -2,14 +2,15 @@ import type { Actor, AnyActorRef } from 'xstate';
 import { supervisorHoldings, type supervisorMachine } from '../actors/supervisorMachine.js';
 import type { AsyncAgi } from '../calls/asyncAgi.js';
 import type { CallRegistry } from '../calls/callRegistry.js';
+import type { DtmfInjector } from '../calls/injectDtmf.js';
 import type { Originator } from '../calls/originate.js';
 import type { RuntimeStats } from './runtime.js';
 
 /**
  * What a runtime holds right now, counted from the parts that hold it: the supervisor's channel
  * directory, the call logic running under channel actors (those of FastAGI calls served without
- * AMI included), the Calls, AGI commands and originates waiting, the delayed events of the actor
- * system, and the FastAGI connections open.
+ * AMI included), the Calls, AGI commands and originates waiting, the injected digits not heard
+ * yet, the delayed events of the actor system, and the FastAGI connections open.
  */
 export function runtimeStats(
   supervisor: Actor<typeof supervisorMachine>,
@@ -18,6 +19,7 @@ export function runtimeStats(
     asyncAgi: AsyncAgi;
     originator: Originator;
     fastAgi: { readonly sessions: number; readonly ownFlows: number } | undefined;
+    injector: DtmfInjector;
   },
 ): RuntimeStats {
   const directory = supervisor.getSnapshot().context.router.directory;
@@ -37,6 +39,7 @@ export function runtimeStats(
     flows: flows + (parts.fastAgi?.ownFlows ?? 0),
     agiCommands: parts.asyncAgi.size,
     originates: parts.originator.size,
+    dtmfInjections: parts.injector.inFlight,
     timers: sizes.timers,
     fastAgiSessions: parts.fastAgi?.sessions ?? 0,
   };

@@ -1,5 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DtmfInjectionBusyError } from '../../src/calls/errors.js';
+import type { DtmfInjectionLimits } from '../../src/calls/injectDtmf.js';
 import { createMessage } from '../../src/protocol/serialize.js';
 import { createRuntime } from '../../src/runtime/createRuntime.js';
 import { startDtmfInjectionServer } from '../../src/runtime/dtmfInjectionServer.js';
@@ -12,9 +14,14 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function setUp() {
+async function setUp(dtmfInjection: DtmfInjectionLimits = {}) {
   const client = new FakeAmiClient();
-  const runtime = createRuntime({ client, logger: pino({ level: 'silent' }) });
+  // The fake never reports the keys itself: no digit may count as lost while a test runs.
+  const runtime = createRuntime({
+    client,
+    logger: pino({ level: 'silent' }),
+    dtmfInjection: { silenceMs: 600_000, ...dtmfInjection },
+  });
   cleanups.push(() => runtime.close());
   client.connect();
   await runtime.ready();
@@ -54,6 +61,17 @@ function localPairAt403(client: FakeAmiClient) {
       ['Exten', '403'],
     ]),
   );
+}
+
+/** A key the channel received. */
+function dtmfEnd(uniqueid: string, name: string, digit: string) {
+  return createMessage([
+    ['Event', 'DTMFEnd'],
+    ...channelFields(uniqueid, name, 6),
+    ['Digit', digit],
+    ['DurationMs', '100'],
+    ['Direction', 'Received'],
+  ]);
 }
 
 describe('the DTMF injection endpoint', () => {
@@ -114,17 +132,91 @@ describe('the DTMF injection endpoint', () => {
     expect((await post({ extension: '403', digit: '1', pad: 'x'.repeat(5000) })).status).toBe(413);
   });
 
-  it('should play the digit from the other half of a Local pair', async () => {
+  it('should play the digit with Receive on the dialplan half of a Local pair', async () => {
     const { client, post } = await setUp();
     localPairAt403(client);
     expect(await post({ extension: '403', digit: '5', durationMs: 120 })).toEqual({
       status: 200,
       body: { ok: true, channel: 'Local/403@default-00000001;2', uniqueid: '1.2' },
     });
+    // Receive on the call's own channel: Asterisk answers at once instead of holding the session.
     expect(client.sent.at(-1)).toEqual({
       name: 'PlayDTMF',
-      fields: { Channel: 'Local/403@default-00000001;1', Digit: '5', Duration: '120' },
+      fields: {
+        Channel: 'Local/403@default-00000001;2',
+        Digit: '5',
+        Duration: '120',
+        Receive: 'true',
+      },
     });
+  });
+
+  it('should answer 400 for a duration out of bounds or not whole, and send nothing', async () => {
+    const { client, post } = await setUp();
+    localPairAt403(client);
+    const before = client.sent.length;
+    for (const durationMs of [-1, 0, 0.5, 79, 2001, 1e9]) {
+      expect(await post({ extension: '403', digit: '5', durationMs })).toEqual({
+        status: 400,
+        body: {
+          ok: false,
+          error: `durationMs must be a whole number of ms from 80 to 2000, not ${durationMs}`,
+        },
+      });
+    }
+    expect((await post({ extension: '403', digit: '5', durationMs: '100' })).status).toBe(400);
+    expect(client.sent.length).toBe(before);
+    expect((await post({ extension: '403', digit: '5', durationMs: 2000 })).status).toBe(200);
+  });
+
+  it('should answer 429 past 16 digits waiting to be heard by a call, and 200 once heard', async () => {
+    const { client, runtime, post } = await setUp();
+    localPairAt403(client);
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () => post({ extension: '403', digit: '1' })),
+    );
+    expect(statuses.filter((r) => r.status === 200)).toHaveLength(16);
+    const refused = statuses.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(4);
+    expect(refused[0]?.body.error).toBe(
+      '16 injected digits are waiting to be heard by Local/403@default-00000001;2 (at most 16)',
+    );
+    expect(client.sent.filter((a) => a.name === 'PlayDTMF')).toHaveLength(16);
+    expect(runtime.stats().dtmfInjections).toBe(16);
+    // The call hears one key: one place is free again.
+    client.emit(dtmfEnd('1.2', 'Local/403@default-00000001;2', '1'));
+    expect((await post({ extension: '403', digit: '2' })).status).toBe(200);
+    expect((await post({ extension: '403', digit: '3' })).status).toBe(429);
+    // Its hang-up frees every place.
+    client.emit(
+      createMessage([
+        ['Event', 'Hangup'],
+        ...channelFields('1.2', 'Local/403@default-00000001;2', 6),
+        ['Cause', '16'],
+      ]),
+    );
+    expect(runtime.stats().dtmfInjections).toBe(0);
+  });
+
+  it('should refuse injections past the overall bound, over every call', async () => {
+    const { client, runtime } = await setUp({ perCall: 3, overall: 5 });
+    localPairAt403(client);
+    client.emit(newchannel('2.1', 'PJSIP/alice-00000002', 6, 'ivr', '404'));
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 4 }, () => runtime.injectDtmf({ exten: '403', digit: '1' })),
+      ...Array.from({ length: 4 }, () => runtime.injectDtmf({ exten: '404', digit: '2' })),
+    ]);
+    const outcome = results.map((r) =>
+      r.status === 'fulfilled'
+        ? 'sent'
+        : r.reason instanceof DtmfInjectionBusyError
+          ? r.reason.scope
+          : String(r.reason),
+    );
+    expect(outcome).toEqual(['sent', 'sent', 'sent', 'call', 'sent', 'sent', 'runtime', 'runtime']);
+    expect(runtime.stats().dtmfInjections).toBe(5);
+    await runtime.close();
+    expect(runtime.stats().dtmfInjections).toBe(0);
   });
 
   it('should play the digit with Receive on a channel that has no Local peer', async () => {

@@ -11,6 +11,7 @@ export const IDLE_STATS: RuntimeStats = {
   flows: 0,
   agiCommands: 0,
   originates: 0,
+  dtmfInjections: 0,
   timers: 0,
   fastAgiSessions: 0,
 };

@@ -32,9 +32,10 @@ export const MAX_EARLY_PER_CHANNEL = 8;
 export class ChannelDirectory<Ref = unknown> implements ChannelIndex {
   readonly bridges = new BridgeRegistry();
   private readonly channels = new Map<string, Entry<Ref>>();
-  /** Hung-up channels by the sweep they will be removed at: `older` at the next one. */
-  private older: string[] = [];
-  private newer: string[] = [];
+  /** Hung-up channels in the order they hung up, each with the sweep count when it did. */
+  private readonly done = new LingerQueue();
+  /** Sweeps so far. */
+  private sweeps = 0;
   private readonly names = new Map<string, string>();
   private readonly early = new Map<string, AmiMessage[]>();
   /** The entry `status` found last: routing asks `status` then `get` for the same channel. */
@@ -75,28 +76,26 @@ export class ChannelDirectory<Ref = unknown> implements ChannelIndex {
     this.names.set(newName, uniqueid);
   }
 
-  /** The channel hung up: it lingers until the second sweep from now. */
+  /** The channel hung up: it lingers until a later {@link sweep} returns it. */
   markDone(uniqueid: string): void {
     const entry = this.channels.get(uniqueid);
     if (!entry || entry.done) return;
     entry.done = true;
-    this.newer.push(uniqueid);
+    this.done.push(uniqueid, this.sweeps);
   }
 
   /**
-   * Called every linger period: returns the channels that have lingered at least one full period
-   * (hung up before the previous sweep), for the caller to stop and `remove`.
+   * Called at a steady period: returns, for the caller to stop and `remove`, the channels that
+   * hung up at least `sweeps` sweeps ago counting this one (so at least `sweeps - 1` whole periods).
    */
-  sweep(): string[] {
-    const expired = this.older;
-    this.older = this.newer;
-    this.newer = [];
-    return expired;
+  sweep(sweeps: number): string[] {
+    this.sweeps += 1;
+    return this.done.takeUpTo(this.sweeps - sweeps);
   }
 
-  /** Whether hung-up channels are waiting for a sweep. */
+  /** How many hung-up channels wait for a sweep. */
   get lingering(): number {
-    return this.older.length + this.newer.length;
+    return this.done.size;
   }
 
   /** Every channel actor, live or lingering. */
@@ -173,5 +172,41 @@ export class ChannelDirectory<Ref = unknown> implements ChannelIndex {
       bridges: bridges.bridges,
       inBridges: bridges.channels,
     };
+  }
+}
+
+/** A FIFO of hung-up channels, each with the sweep count it hung up at (never decreasing). */
+class LingerQueue {
+  private ids: string[] = [];
+  private marks: number[] = [];
+  private head = 0;
+
+  get size(): number {
+    return this.ids.length - this.head;
+  }
+
+  push(uniqueid: string, mark: number): void {
+    this.ids.push(uniqueid);
+    this.marks.push(mark);
+  }
+
+  /** Takes the channels marked at `mark` or before, oldest first. */
+  takeUpTo(mark: number): string[] {
+    let end = this.head;
+    while (end < this.ids.length && (this.marks[end] ?? 0) <= mark) end += 1;
+    const taken = this.ids.slice(this.head, end);
+    this.head = end;
+    if (this.head === this.ids.length) {
+      this.ids = [];
+      this.marks = [];
+      this.head = 0;
+    }
+    // Compact once the taken part outweighs the rest, so memory follows what still lingers.
+    if (this.head > 1024 && this.head * 2 > this.ids.length) {
+      this.ids = this.ids.slice(this.head);
+      this.marks = this.marks.slice(this.head);
+      this.head = 0;
+    }
+    return taken;
   }
 }

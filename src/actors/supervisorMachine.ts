@@ -23,7 +23,7 @@ export interface SupervisorInput {
   readonly client: AmiClient;
   /**
    * How long a hung-up channel actor stays reachable before it is removed (ms): at least this, at
-   * most twice this (removals are swept once per period). Default 2,000.
+   * most 100 ms more (removals are swept every 50 ms while channels linger). Default 2,000.
    */
   readonly lingerMs?: number;
   /** The statechart for channels: `channelMachine` or an extension of it (`.provide(...)`). */
@@ -38,6 +38,8 @@ export interface SupervisorInput {
 export interface SupervisorContext {
   readonly client: AmiClient;
   readonly lingerMs: number;
+  /** The sweep period (ms), and how many sweeps a hung-up channel waits for (see `lingerPlan`). */
+  readonly sweep: { readonly everyMs: number; readonly after: number };
   readonly notify: (notice: SupervisorNotice) => void;
   /** Mutable on purpose: the routing index, updated on every event, not a value to diff. */
   readonly router: ChannelRouter<ChannelActorRef>;
@@ -49,6 +51,20 @@ export type SupervisorEvent =
   | { type: 'close' }
   | { type: `xstate.done.actor.${string}`; output: ChannelOutput }
   | { type: `xstate.error.actor.${string}`; error: unknown };
+
+/** The longest period between two sweeps of hung-up channels. */
+const SWEEP_EVERY_MS = 50;
+
+/**
+ * How hung-up channels are swept for a linger of `lingerMs`: every `everyMs` while any lingers,
+ * each removed `after` sweeps from its hang-up. A channel that hangs up between two sweeps has
+ * waited more than `(after - 1) * everyMs >= lingerMs` at its `after`-th sweep, and at most
+ * `after * everyMs < lingerMs + 2 * everyMs`, so at most 100 ms more than `lingerMs`.
+ */
+export function lingerPlan(lingerMs: number): { everyMs: number; after: number } {
+  const everyMs = Math.max(1, Math.min(SWEEP_EVERY_MS, lingerMs));
+  return { everyMs, after: Math.ceil(lingerMs / everyMs) + 1 };
+}
 
 const DONE_PREFIX = 'xstate.done.actor.';
 const ERROR_PREFIX = 'xstate.error.actor.';
@@ -72,16 +88,16 @@ function channelIdOf(eventType: string): string {
  * │  └─ closed      (final: every channel actor stops)
  * └─ linger
  *    ├─ idle        no hung-up channel waiting for removal
- *    ├─ waiting     hung-up channels linger; every `linger` period the expired ones are removed
+ *    ├─ waiting     hung-up channels linger; every `sweep` (50 ms) the expired ones are removed
  *    └─ stopped     (final)
  * ```
  *
  * Routing: the connection actor hands each event to the supervisor's {@link ChannelRouter}, which
  * delivers it to the channel actors it concerns and creates an actor (a child of the supervisor)
  * on `Newchannel` or for a channel never seen (one up before we connected). When a channel actor
- * ends (`hungUp`) the supervisor notifies `hangup`, keeps the actor reachable for at least one
- * `linger` period (late events are dropped, not resurrected), then stops and forgets it: nothing
- * per call remains. One sweep for all hung-up channels, not a timer each: XState scans every
+ * ends (`hungUp`) the supervisor notifies `hangup`, keeps the actor reachable for `lingerMs` (late
+ * events are dropped, not resurrected), then, within 100 ms more, stops and forgets it: nothing per
+ * call remains. One sweep timer for all hung-up channels, not a timer each: XState scans every
  * scheduled event when an actor stops, so per-channel timers would make each hang-up cost
  * O(calls lingering).
  *
@@ -100,7 +116,7 @@ export const supervisorMachine = setup({
   },
   actors: { connection: connectionActor, listChannels },
   delays: {
-    linger: ({ context }) => context.lingerMs,
+    sweep: ({ context }) => context.sweep.everyMs,
   },
   actions: {
     beginResync: ({ context }) => context.router.beginResync(),
@@ -124,10 +140,10 @@ export const supervisorMachine = setup({
         context.notify({ type: 'hangup', uniqueid, output: event.output });
       }
     },
-    /** Removes the channels that hung up before the previous sweep. */
+    /** Removes the channels that have lingered `lingerMs`. */
     sweep: enqueueActions(({ context, enqueue }) => {
       const directory = context.router.directory;
-      for (const uniqueid of directory.sweep()) {
+      for (const uniqueid of directory.sweep(context.sweep.after)) {
         const ref = directory.get(uniqueid);
         if (ref) enqueue.stopChild(ref);
         directory.remove(uniqueid);
@@ -157,6 +173,7 @@ export const supervisorMachine = setup({
     return {
       client: input.client,
       lingerMs,
+      sweep: lingerPlan(lingerMs),
       notify,
       router: new ChannelRouter<ChannelActorRef>({
         create: (uniqueid, channelInput) =>
@@ -233,7 +250,7 @@ export const supervisorMachine = setup({
           },
         },
         waiting: {
-          after: { linger: 'sweeping' },
+          after: { sweep: 'sweeping' },
         },
         sweeping: {
           entry: 'sweep',

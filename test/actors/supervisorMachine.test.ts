@@ -7,6 +7,7 @@ import {
   supervisorMachine,
 } from '../../src/actors/supervisorMachine.js';
 import { describeChannel } from '../../src/machines/channel/describeChannel.js';
+import { advanceClock } from '../support/simulatedTime.js';
 import { FakeAmiClient } from './fakeAmiClient.js';
 import { channelEvent, interleavedCalls, syntheticCall } from './syntheticCalls.js';
 import { traceMessages } from './traceMessages.js';
@@ -75,15 +76,51 @@ describe('supervisorMachine', () => {
     });
     // The VarSet after the Hangup did not resurrect the channel, and is not applied.
     expect(actor(agent)?.getSnapshot().context.variables.LATE).toBeUndefined();
-    // Removal is swept once per linger period: at least one full period after the hang-up.
-    clock.increment(LINGER - 1);
+    // Removal: at least a whole linger after the hang-up, at most 100 ms more.
+    advanceClock(clock, LINGER - 1);
     expect(status(agent)).toBe('done');
     clock.increment(1);
     expect(status(agent)).toBe('done');
-    clock.increment(LINGER);
+    advanceClock(clock, 100);
     expect(status(agent)).toBeUndefined();
     expect(emitted.filter((e) => e.type === 'removed')).toHaveLength(3);
     expect(scheduled()).toBe(0);
+  });
+
+  it('should remove each hung-up channel within lingerMs + 100 ms of its hang-up', async () => {
+    const { client, clock, live, emitted } = setup();
+    client.connect();
+    await live();
+    // Hang-ups spread over time, so that they fall at every point between two sweeps.
+    const hungUpAt = new Map<string, number>();
+    const removedAt = new Map<string, number>();
+    let now = 0;
+    const seen = { notices: 0 };
+    const record = () => {
+      for (const notice of emitted.slice(seen.notices)) {
+        if (notice.type === 'hangup') hungUpAt.set(notice.uniqueid, now);
+        if (notice.type === 'removed') removedAt.set(notice.uniqueid, now);
+      }
+      seen.notices = emitted.length;
+    };
+    for (let i = 0; i < 40; i += 1) {
+      client.emit(...syntheticCall(i));
+      record();
+      for (let step = 0; step < 7; step += 1) {
+        clock.increment(1);
+        now += 1;
+        record();
+      }
+    }
+    for (let step = 0; step < LINGER + 200; step += 1) {
+      clock.increment(1);
+      now += 1;
+      record();
+    }
+    expect(hungUpAt.size).toBe(120);
+    const lingered = [...hungUpAt].map(([uniqueid, at]) => (removedAt.get(uniqueid) ?? -1) - at);
+    expect(Math.min(...lingered)).toBeGreaterThanOrEqual(LINGER);
+    expect(Math.max(...lingered)).toBeLessThanOrEqual(LINGER + 100);
   });
 
   it('should leave nothing behind after thousands of calls', async () => {
@@ -98,11 +135,11 @@ describe('supervisorMachine', () => {
     client.emit(...stream.slice(0, half));
     // Mid-stream, hundreds of calls are up at once.
     expect(holdings().channels - holdings().lingering).toBeGreaterThan(500);
-    clock.increment(LINGER);
+    advanceClock(clock, LINGER);
     client.emit(...stream.slice(half));
     expect(emitted.filter((e) => e.type === 'hangup')).toHaveLength(3 * calls);
-    clock.increment(LINGER);
-    clock.increment(LINGER);
+    advanceClock(clock, LINGER);
+    advanceClock(clock, LINGER);
     expect(holdings()).toEqual({
       channels: 0,
       names: 0,
@@ -278,8 +315,8 @@ describe('supervisorMachine', () => {
     expect(
       emitted.filter((e) => e.type === 'hangup').map((e) => 'output' in e && e.output.lost),
     ).toEqual([false, false]);
-    clock.increment(LINGER);
-    clock.increment(LINGER);
+    advanceClock(clock, LINGER);
+    advanceClock(clock, LINGER);
     expect(holdings().channels).toBe(0);
     expect(scheduled()).toBe(0);
   });

@@ -14,6 +14,7 @@ import { FakeAmiClient } from '../actors/fakeAmiClient.js';
 import { interleavedCalls } from '../actors/syntheticCalls.js';
 import { traceMessages } from '../actors/traceMessages.js';
 import { startScriptedAmiServer } from '../support/scriptedAmiServer.js';
+import { advanceClock } from '../support/simulatedTime.js';
 
 const LINGER = 500;
 
@@ -163,8 +164,8 @@ describe('createRuntime', () => {
     client.emit(...traceMessages('hello'));
     expect(errors.map((e) => e.during)).toEqual(['channel 1795808402.1']);
     expect(hangups).toEqual(['1795808402.0']);
-    clock.increment(LINGER);
-    clock.increment(LINGER);
+    advanceClock(clock, LINGER);
+    advanceClock(clock, LINGER);
     expect(runtime.stats().channels).toBe(0);
     await runtime.close();
   });
@@ -249,8 +250,8 @@ describe('createRuntime', () => {
     const listeners = client.listenerCount();
     const busCount = busListeners(runtime);
     client.emit(...interleavedCalls(1000, 100));
-    clock.increment(LINGER);
-    clock.increment(LINGER);
+    advanceClock(clock, LINGER);
+    advanceClock(clock, LINGER);
     expect(runtime.channels.all()).toEqual([]);
     expect(runtime.stats().channels).toBe(0);
     expect(client.listenerCount()).toBe(listeners);

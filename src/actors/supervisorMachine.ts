@@ -3,6 +3,7 @@ import type { AmiClient } from '../connection/client.js';
 import { type ChannelOutput, channelMachine } from '../machines/channel/channelMachine.js';
 import type { ChannelActorRef } from '../machines/channel/channelSnapshot.js';
 import type { AmiMessage } from '../protocol/message.js';
+import { type ChannelEndEvent, withChannelEndEvents } from './channelEndEvents.js';
 import { type BridgeChange, ChannelRouter } from './channelRouter.js';
 import { type ConnectionActorEvent, connectionActor } from './connectionActor.js';
 import { listChannels } from './listChannels.js';
@@ -49,7 +50,8 @@ export type SupervisorEvent =
   | ConnectionActorEvent
   /** Stop supervising (the runtime is closing): every channel actor stops. */
   | { type: 'close' }
-  | { type: `xstate.done.actor.${string}`; output: ChannelOutput }
+  | ChannelEndEvent
+  /** The resync's list failed (an invoked actor's error). */
   | { type: `xstate.error.actor.${string}`; error: unknown };
 
 /** The longest period between two sweeps of hung-up channels. */
@@ -66,14 +68,7 @@ export function lingerPlan(lingerMs: number): { everyMs: number; after: number }
   return { everyMs, after: Math.ceil(lingerMs / everyMs) + 1 };
 }
 
-const DONE_PREFIX = 'xstate.done.actor.';
 const ERROR_PREFIX = 'xstate.error.actor.';
-
-function channelIdOf(eventType: string): string {
-  return eventType.slice(
-    eventType.startsWith(ERROR_PREFIX) ? ERROR_PREFIX.length : DONE_PREFIX.length,
-  );
-}
 
 /**
  * The supervisor (system id `ami`): observes the AMI connection and keeps one channel actor per
@@ -108,7 +103,7 @@ function channelIdOf(eventType: string): string {
  * });
  * supervisor.start();
  */
-export const supervisorMachine = setup({
+const supervisorChart = setup({
   types: {
     context: {} as SupervisorContext,
     events: {} as SupervisorEvent,
@@ -132,11 +127,12 @@ export const supervisorMachine = setup({
       }
     },
     channelDone: ({ context, event }) => {
-      const uniqueid = channelIdOf(event.type);
+      if (event.type !== 'channel.ended' && event.type !== 'channel.failed') return;
+      const { uniqueid } = event;
       context.router.directory.markDone(uniqueid);
-      if ('error' in event) {
+      if (event.type === 'channel.failed') {
         context.notify({ type: 'error', error: event.error, during: `channel ${uniqueid}` });
-      } else if ('output' in event) {
+      } else {
         context.notify({ type: 'hangup', uniqueid, output: event.output });
       }
     },
@@ -158,7 +154,7 @@ export const supervisorMachine = setup({
   },
   guards: {
     isLiveChannel: ({ context, event }) =>
-      context.router.directory.status(channelIdOf(event.type)) === 'live',
+      'uniqueid' in event && context.router.directory.status(event.uniqueid) === 'live',
     hasLingering: ({ context }) => context.router.directory.lingering > 0,
   },
 }).createMachine({
@@ -229,24 +225,16 @@ export const supervisorMachine = setup({
     linger: {
       initial: 'idle',
       on: {
-        'xstate.done.actor.*': { guard: 'isLiveChannel', actions: 'channelDone' },
-        'xstate.error.actor.*': { guard: 'isLiveChannel', actions: 'channelDone' },
+        'channel.ended': { guard: 'isLiveChannel', actions: 'channelDone' },
+        'channel.failed': { guard: 'isLiveChannel', actions: 'channelDone' },
         'connection.closed': '.stopped',
         close: '.stopped',
       },
       states: {
         idle: {
           on: {
-            'xstate.done.actor.*': {
-              guard: 'isLiveChannel',
-              target: 'waiting',
-              actions: 'channelDone',
-            },
-            'xstate.error.actor.*': {
-              guard: 'isLiveChannel',
-              target: 'waiting',
-              actions: 'channelDone',
-            },
+            'channel.ended': { guard: 'isLiveChannel', target: 'waiting', actions: 'channelDone' },
+            'channel.failed': { guard: 'isLiveChannel', target: 'waiting', actions: 'channelDone' },
           },
         },
         waiting: {
@@ -261,6 +249,15 @@ export const supervisorMachine = setup({
     },
   },
 });
+
+/**
+ * The supervisor's logic: its chart with each channel actor's end arriving as one of two event
+ * types (see `withChannelEndEvents`).
+ */
+export const supervisorMachine = withChannelEndEvents(
+  supervisorChart,
+  (snapshot, actorId) => snapshot.context.router.directory.status(actorId) !== undefined,
+);
 
 /**
  * The channel actor of a Uniqueid, live or lingering after its hang-up.

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
- * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load,
- * inspector, agi, fastagi; agi runs when ASTERISK_AMI_URL names an Asterisk on this machine).
+ * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load, inspector,
+ * agi, fastagi, soak; agi runs when ASTERISK_AMI_URL names an Asterisk on this machine).
  */
 import { runAgiBench } from './agi.bench.js';
 import { runAgiCallsBench } from './agiCalls.bench.js';
@@ -11,6 +11,7 @@ import { runLoadBench } from './load.bench.js';
 import { runParserBench } from './parser.bench.js';
 import { runPbxBench } from './pbx.bench.js';
 import { runRoutingBench } from './routing.bench.js';
+import { runSoakBench } from './soak.bench.js';
 
 const benches: Record<string, () => Promise<void>> = {
   parser: runParserBench,
@@ -21,6 +22,7 @@ const benches: Record<string, () => Promise<void>> = {
   agi: runAgiCallsBench,
   inspector: runInspectorBench,
   fastagi: runAgiBench,
+  soak: runSoakBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
  * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load, inspector,
- * agi, fastagi, soak; agi runs when ASTERISK_AMI_URL names an Asterisk on this machine).
+ * agi, fastagi, soak, agi-rtt; agi runs when ASTERISK_AMI_URL names an Asterisk on this machine).
  */
 import { runAgiBench } from './agi.bench.js';
 import { runAgiCallsBench } from './agiCalls.bench.js';
+import { runAgiRoundTripBench } from './agiRoundTrip.bench.js';
 import { runIngestBench } from './ingest.bench.js';
 import { runInspectorBench } from './inspector.bench.js';
 import { runLoadBench } from './load.bench.js';
@@ -23,6 +24,7 @@ const benches: Record<string, () => Promise<void>> = {
   inspector: runInspectorBench,
   fastagi: runAgiBench,
   soak: runSoakBench,
+  'agi-rtt': runAgiRoundTripBench,
 };
 
 const wanted = process.argv.slice(2);

@@ -66,6 +66,7 @@ export {
   AmiAuthenticationError,
   AmiConnectionClosedError,
   AmiListTooLongError,
+  AmiPermissionError,
   AmiTimeoutError,
   AmiTooManyActionsError,
 } from './connection/errors.js';

@@ -1,6 +1,6 @@
 import { fromPromise } from 'xstate';
 import type { AmiClient } from '../connection/client.js';
-import { AmiActionError } from '../connection/errors.js';
+import { AmiPermissionError } from '../connection/errors.js';
 import type { AmiMessage } from '../protocol/message.js';
 
 /**
@@ -18,12 +18,7 @@ export const listChannels = fromPromise<readonly AmiMessage[], { client: AmiClie
     try {
       return (await input.client.listAction('CoreShowChannels')).items;
     } catch (error) {
-      if (
-        !(error instanceof AmiActionError) ||
-        error.response.get('Message') !== 'Permission denied'
-      ) {
-        throw error;
-      }
+      if (!(error instanceof AmiPermissionError)) throw error;
       return (await input.client.listAction('Status')).items;
     }
   },

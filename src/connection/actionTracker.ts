@@ -1,6 +1,6 @@
 import type { AmiMessage } from '../protocol/message.js';
 import { type Clock, PendingRequests, realClock } from '../protocol/pendingRequests.js';
-import { AmiActionError, AmiConnectionClosedError, AmiListTooLongError } from './errors.js';
+import { AmiConnectionClosedError, AmiListTooLongError, actionErrorFor } from './errors.js';
 import { PendingAction, type PendingActionSpec } from './pendingAction.js';
 
 /**
@@ -27,7 +27,8 @@ export interface ActionTrackerOptions {
  * Matches AMI responses and list events to pending actions by ActionID (sans I/O: the connection
  * writes, the tracker only keeps the books).
  *
- * - a response resolves its action, or rejects it with {@link AmiActionError} on `Response: Error`;
+ * - a response resolves its action, or rejects it on `Response: Error` with {@link AmiActionError}
+ *   ({@link AmiPermissionError} for `Permission denied`);
  * - a list action (`listAction`) collects the events carrying its ActionID until the one with
  *   `EventList: Complete`; past the item cap it rejects at once with {@link AmiListTooLongError} and
  *   keeps swallowing the list's events until its end, so nothing leaks onto the event bus;
@@ -149,7 +150,7 @@ export class ActionTracker {
     if (pending.list && pending.response !== undefined) return false;
     if (response.name.toLowerCase() === 'error') {
       this.inFlight.delete(pending.id);
-      pending.fail(new AmiActionError(pending.name, response));
+      pending.fail(actionErrorFor(pending.name, response));
       return true;
     }
     if (!pending.list) {

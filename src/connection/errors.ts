@@ -13,6 +13,24 @@ export class AmiActionError extends AmiError {
   }
 }
 
+/**
+ * Asterisk refused an action because the logged-in user lacks its privilege class
+ * (`Response: Error`, `Message: Permission denied`: `manager.conf`'s `read`/`write`).
+ */
+export class AmiPermissionError extends AmiActionError {
+  override name = 'AmiPermissionError';
+}
+
+/**
+ * The error for an action Asterisk answered with `Response: Error`: an {@link AmiPermissionError}
+ * when it says `Permission denied`, else an {@link AmiActionError}.
+ */
+export function actionErrorFor(action: string, response: AmiMessage): AmiActionError {
+  return response.get('Message') === 'Permission denied'
+    ? new AmiPermissionError(action, response)
+    : new AmiActionError(action, response);
+}
+
 /** An action got no (complete) answer in time. Created at send time so its stack names the caller. */
 export class AmiTimeoutError extends AmiError {
   override name = 'AmiTimeoutError';

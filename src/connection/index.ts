@@ -43,6 +43,7 @@ export {
   AmiAuthenticationError,
   AmiConnectionClosedError,
   AmiListTooLongError,
+  AmiPermissionError,
   AmiTimeoutError,
   AmiTooManyActionsError,
   AmiUrlError,

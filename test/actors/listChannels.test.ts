@@ -4,7 +4,7 @@ import { listChannels } from '../../src/actors/listChannels.js';
 import type { AmiList } from '../../src/connection/actionTracker.js';
 import type { AmiClient } from '../../src/connection/client.js';
 import { createEmitter } from '../../src/connection/emitter.js';
-import { AmiActionError } from '../../src/connection/errors.js';
+import { actionErrorFor } from '../../src/connection/errors.js';
 import { channelInputFrom } from '../../src/machines/channel/channelContext.js';
 import type { AmiMessage } from '../../src/protocol/message.js';
 import { createMessage } from '../../src/protocol/serialize.js';
@@ -28,7 +28,7 @@ function client(mayCoreShowChannels: boolean, statusError?: Error) {
       asked.push(name);
       if (name === 'CoreShowChannels') {
         if (mayCoreShowChannels) return recordedList('actions-3');
-        throw new AmiActionError(
+        throw actionErrorFor(
           name,
           createMessage([
             ['Response', 'Error'],
@@ -67,7 +67,7 @@ describe('listChannels', () => {
   });
 
   it('should fail when neither is permitted, and not hide other errors behind Status', async () => {
-    const denied = new AmiActionError(
+    const denied = actionErrorFor(
       'Status',
       createMessage([
         ['Response', 'Error'],

@@ -39,9 +39,9 @@ describe.skipIf(!pair.asteriskUrl)(`the limited user on a real Asterisk (${pair.
       { login: LIMITED },
     );
     expect(runs.asterisk.result).toEqual({
-      status: { error: 'AmiActionError: Status failed: Permission denied' },
+      status: { error: 'AmiPermissionError: Status failed: Permission denied' },
       answered: 'answered',
-      hangup: { error: 'AmiActionError: Hangup failed: Permission denied' },
+      hangup: { error: 'AmiPermissionError: Hangup failed: Permission denied' },
       toAgi:
         'OriginateError (failed): Originate refused: Originate failed: Originate Access Forbidden: app or data blacklisted',
       end: 16,

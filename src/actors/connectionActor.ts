@@ -6,6 +6,8 @@ import type { AmiMessage } from '../protocol/message.js';
 export type ConnectionActorEvent =
   /** Logged in (again): the channels may have changed while we were away. */
   | { type: 'connection.up' }
+  /** Asterisk said `FullyBooted`: its core is up (sent at login when it already is). */
+  | { type: 'connection.booted' }
   /** The session was lost; the connection may be reconnecting. */
   | { type: 'connection.down'; error?: Error }
   /** The connection closed for good. */
@@ -23,7 +25,8 @@ export interface ConnectionActorInput {
 
 /**
  * The AMI connection, observed by the supervisor: hands every event to `onEvent` and tells the
- * parent when the session comes up, goes down or closes. The connection keeps its own life (it
+ * parent when the session comes up, when Asterisk says it has fully booted, when the session goes
+ * down or closes. The connection keeps its own life (it
  * connects, reconnects and closes by itself); the supervisor only reacts. Unsubscribes everything
  * when stopped, so a stopped runtime leaves no listener on the connection.
  *
@@ -41,8 +44,12 @@ export const connectionActor = fromCallback<
   ConnectionActorInput,
   ConnectionActorEvent
 >(({ input, sendBack }) => {
-  const { client, onEvent } = input;
+  const { client } = input;
   const bus = client.bus;
+  const onEvent = (message: AmiMessage) => {
+    input.onEvent(message);
+    if (message.name === 'FullyBooted') sendBack({ type: 'connection.booted' });
+  };
   const onConnected = () => sendBack({ type: 'connection.up' });
   const onDisconnected = ({ error }: AmiConnectionEvents['disconnected']) =>
     sendBack(error ? { type: 'connection.down', error } : { type: 'connection.down' });

@@ -27,6 +27,12 @@ export interface SupervisorInput {
    * most 100 ms more (removals are swept every 50 ms while channels linger). Default 2,000.
    */
   readonly lingerMs?: number;
+  /**
+   * How long a new session waits for Asterisk's `FullyBooted` before it resyncs anyway (ms; default
+   * 3,000). Asterisk sends it at login once its core is up, or when it gets there after a restart,
+   * but only to users who may read `system` events: for others each session waits this long.
+   */
+  readonly bootWaitMs?: number;
   /** The statechart for channels: `channelMachine` or an extension of it (`.provide(...)`). */
   readonly channelLogic?: typeof channelMachine;
   /**
@@ -39,6 +45,7 @@ export interface SupervisorInput {
 export interface SupervisorContext {
   readonly client: AmiClient;
   readonly lingerMs: number;
+  readonly bootWaitMs: number;
   /** The sweep period (ms), and how many sweeps a hung-up channel waits for (see `lingerPlan`). */
   readonly sweep: { readonly everyMs: number; readonly after: number };
   readonly notify: (notice: SupervisorNotice) => void;
@@ -78,6 +85,7 @@ const ERROR_PREFIX = 'xstate.error.actor.';
  * ami (parallel)
  * ├─ session
  * │  ├─ offline     no AMI session; channel actors stay as they were
+ * │  ├─ booting     logged in; waits for FullyBooted (at most `bootWaitMs`): Asterisk restarting
  * │  ├─ resyncing   just logged in: CoreShowChannels; events meanwhile are held, then replayed
  * │  ├─ live        every event routed as it comes
  * │  └─ closed      (final: every channel actor stops)
@@ -112,6 +120,7 @@ const supervisorChart = setup({
   actors: { connection: connectionActor, listChannels },
   delays: {
     sweep: ({ context }) => context.sweep.everyMs,
+    bootWait: ({ context }) => context.bootWaitMs,
   },
   actions: {
     beginResync: ({ context }) => context.router.beginResync(),
@@ -169,6 +178,7 @@ const supervisorChart = setup({
     return {
       client: input.client,
       lingerMs,
+      bootWaitMs: input.bootWaitMs ?? 3000,
       sweep: lingerPlan(lingerMs),
       notify,
       router: new ChannelRouter<ChannelActorRef>({
@@ -197,7 +207,12 @@ const supervisorChart = setup({
       },
       states: {
         offline: {
-          on: { 'connection.up': 'resyncing' },
+          on: { 'connection.up': 'booting' },
+        },
+        // A core still starting answers lists and actions before its channels and modules exist.
+        booting: {
+          on: { 'connection.booted': 'resyncing', 'connection.down': 'offline' },
+          after: { bootWait: 'resyncing' },
         },
         resyncing: {
           entry: 'beginResync',

@@ -51,6 +51,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     input: {
       client,
       ...(options.lingerMs === undefined ? {} : { lingerMs: options.lingerMs }),
+      ...(options.bootWaitMs === undefined ? {} : { bootWaitMs: options.bootWaitMs }),
       ...(options.channelLogic ? { channelLogic: options.channelLogic } : {}),
       notify: (notice) => {
         switch (notice.type) {

@@ -28,6 +28,12 @@ export interface RuntimeOptions {
   readonly logger?: Logger;
   /** How long a hung-up channel stays reachable, in ms (default 2,000). */
   readonly lingerMs?: number;
+  /**
+   * How long each new AMI session waits for Asterisk's `FullyBooted` before resyncing (ms; default
+   * 3,000): after a core restart, Asterisk accepts logins before it is up. Users who may not read
+   * `system` events never get it: set 0 for them.
+   */
+  readonly bootWaitMs?: number;
   /** The channel statechart to run (an extended `channelMachine`). */
   readonly channelLogic?: typeof channelMachine;
   /** Bounds of `injectDtmf`: injected digits not heard yet, per call and overall. */

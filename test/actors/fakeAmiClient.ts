@@ -66,9 +66,16 @@ export class FakeAmiClient implements AmiClient {
     for (const resolve of held) resolve();
   }
 
-  connect(banner = 'Asterisk Call Manager/11.0.0'): void {
+  /** Logs in; then, unless `booted` is false, Asterisk's `FullyBooted` as at a real login. */
+  connect(banner = 'Asterisk Call Manager/11.0.0', booted = true): void {
     this.setState('connected');
     this.bus.emit('connected', { banner });
+    if (booted)
+      this.event([
+        ['Event', 'FullyBooted'],
+        ['Privilege', 'system,all'],
+        ['Status', 'Fully Booted'],
+      ]);
   }
 
   drop(error = new Error('socket closed')): void {

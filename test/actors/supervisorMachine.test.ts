@@ -55,6 +55,48 @@ describe('supervisorMachine', () => {
     expect(client.listenerCount()).toBe(0);
   });
 
+  it('should wait for FullyBooted before it resyncs a new session', async () => {
+    const { client, supervisor, live } = setup();
+    client.connect('Asterisk Call Manager/11.0.0', false);
+    expect(supervisor.getSnapshot().matches({ session: 'booting' })).toBe(true);
+    expect(client.sent).toEqual([]);
+    client.event([
+      ['Event', 'FullyBooted'],
+      ['Status', 'Fully Booted'],
+    ]);
+    await live();
+    expect(client.sent.map((action) => action.name)).toEqual(['CoreShowChannels']);
+    // After a core restart: a new session, and the core not up yet.
+    client.drop();
+    client.connect('Asterisk Call Manager/11.0.0', false);
+    expect(supervisor.getSnapshot().matches({ session: 'booting' })).toBe(true);
+    client.event([
+      ['Event', 'FullyBooted'],
+      ['Status', 'Fully Booted'],
+    ]);
+    await live();
+    expect(client.sent.map((action) => action.name)).toEqual([
+      'CoreShowChannels',
+      'CoreShowChannels',
+    ]);
+  });
+
+  it('should resync after bootWaitMs when FullyBooted never comes (no system read class)', async () => {
+    const { client, clock, supervisor, live } = setup();
+    client.connect('Asterisk Call Manager/11.0.0', false);
+    clock.increment(2999);
+    expect(supervisor.getSnapshot().matches({ session: 'booting' })).toBe(true);
+    clock.increment(1);
+    await live();
+    expect(client.sent.map((action) => action.name)).toEqual(['CoreShowChannels']);
+    // A session lost while booting goes back offline, its wait cancelled.
+    client.drop();
+    client.connect('Asterisk Call Manager/11.0.0', false);
+    client.drop();
+    expect(supervisor.getSnapshot().matches({ session: 'offline' })).toBe(true);
+    expect(supervisorHoldings(supervisor).timers).toBe(0);
+  });
+
   it('should go live at once when the client is already connected', async () => {
     const client = new FakeAmiClient();
     client.connect();

@@ -283,6 +283,7 @@ describe('the inspector on the embedded PBX', () => {
     const supervisor = await getJson<StatechartJson>(`${inspector.url}api/machines/ami`);
     expect(nodeByKey(supervisor.root, 'session')?.states.map((s) => s.key)).toEqual([
       'offline',
+      'booting',
       'resyncing',
       'live',
       'closed',

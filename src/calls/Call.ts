@@ -44,6 +44,10 @@ export class Call extends AgiChannel {
   ) {
     super(agi);
     this.uniqueid = actor.getSnapshot().context.uniqueid;
+    // A Call sits in call-logic contexts. XState's getPersistedSnapshot walks every enumerable
+    // property of a context; a Call's lead to a live connection and to cycles, so they are hidden
+    // from it and the Call stays one opaque value (a stored flow names it by its Uniqueid).
+    for (const key of Object.keys(this)) Object.defineProperty(this, key, { enumerable: false });
   }
 
   /** The channel's Uniqueid (stable for its whole life). */

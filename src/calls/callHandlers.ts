@@ -1,4 +1,4 @@
-import type { ActorLogic, AnyActorRef } from 'xstate';
+import type { ActorLogic, AnyActorRef, Snapshot } from 'xstate';
 import {
   type ChannelActorRef,
   type ChannelSnapshot,
@@ -54,6 +54,8 @@ export interface CallHandlerHooks {
   flow(uniqueid: string, ref: AnyActorRef): void;
   /** A handler failed (a function threw or rejected, call logic errored). */
   error(error: unknown, during: string): void;
+  /** A persisted snapshot to start this call's logic from, if it ran elsewhere before. */
+  restore?(call: Call, logic: CallLogic): Snapshot<unknown> | undefined;
 }
 
 interface Registration {
@@ -107,7 +109,12 @@ export class CallHandlers {
       this.runFunction(handler, call);
       return true;
     }
-    actor.send({ type: 'logic.start', logic: handler, input: { ...input, call } });
+    const stored = this.hooks.restore?.(call, handler);
+    actor.send({
+      type: 'logic.start',
+      logic: stored ? resumingFrom(handler, stored) : handler,
+      input: { ...input, call },
+    });
     return true;
   }
 
@@ -165,6 +172,20 @@ export class CallHandlers {
       return Promise.resolve();
     }
   }
+}
+
+/**
+ * `logic` starting from `snapshot` instead of its initial state: the same logic (its transitions,
+ * its named children) with another first snapshot, restored as `createActor(logic, { snapshot })`
+ * would (a machine revives its children from theirs).
+ */
+function resumingFrom(logic: CallLogic, snapshot: Snapshot<unknown>): CallLogic {
+  return Object.create(logic, {
+    getInitialSnapshot: {
+      value: (scope: unknown) =>
+        logic.restoreSnapshot ? logic.restoreSnapshot(snapshot, scope as never) : snapshot,
+    },
+  }) as CallLogic;
 }
 
 function isCallFunction(handler: CallHandler): handler is CallFunction {

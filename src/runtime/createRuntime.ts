@@ -87,6 +87,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     call: (actor) => calls.of(actor),
     flow: (uniqueid, ref) => bus.emit('flow', { uniqueid, ref }),
     error: reportError,
+    ...(options.restoreFlow ? { restore: options.restoreFlow } : {}),
   });
   const originator = new Originator(
     client,

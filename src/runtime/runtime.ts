@@ -1,7 +1,7 @@
-import type { Actor, ActorOptions, AnyActorRef } from 'xstate';
+import type { Actor, ActorOptions, AnyActorRef, Snapshot } from 'xstate';
 import type { supervisorMachine } from '../actors/supervisorMachine.js';
 import type { Call } from '../calls/Call.js';
-import type { CallHandler, CallMatch, HandleOptions } from '../calls/callHandlers.js';
+import type { CallHandler, CallLogic, CallMatch, HandleOptions } from '../calls/callHandlers.js';
 import type { DtmfInjectionLimits } from '../calls/injectDtmf.js';
 import type {
   InjectDtmfOptions,
@@ -36,6 +36,13 @@ export interface RuntimeOptions {
   readonly bootWaitMs?: number;
   /** The channel statechart to run (an extended `channelMachine`). */
   readonly channelLogic?: typeof channelMachine;
+  /**
+   * A persisted snapshot (`getPersistedSnapshot()`) to start a call's logic from instead of its
+   * initial state, or undefined for a fresh start: how a flow moves to another process. Its
+   * context gets `call` (the new {@link Call}) wherever the snapshot needs one: the function
+   * revives it (see `octostate/cluster`).
+   */
+  readonly restoreFlow?: (call: Call, logic: CallLogic) => Snapshot<unknown> | undefined;
   /** Bounds of `injectDtmf`: injected digits not heard yet, per call and overall. */
   readonly dtmfInjection?: DtmfInjectionLimits;
   /** The clock of the actor system (a `SimulatedClock` in tests). */

@@ -17,9 +17,10 @@ const SELF_REFERENCE = [
  * Test suites. `npm test` runs `unit` (everything on the embedded PBX, a couple of minutes); the
  * longer suites have their own folder and script, and CI (`.ci/run`) runs them after it:
  * `live` (a real Asterisk), `scale` (thousands of calls, soak), `browser` (the inspector page in
- * headless Chromium).
+ * headless Chromium), `cluster` (runtimes and PBXes in processes of their own, coordinated through
+ * a `nats-server` the tests start).
  */
-const LONG_SUITES = ['live', 'live-restart', 'scale', 'browser'];
+const LONG_SUITES = ['live', 'live-restart', 'scale', 'browser', 'cluster'];
 
 export default defineConfig({
   resolve: { alias: SELF_REFERENCE },
@@ -73,6 +74,17 @@ export default defineConfig({
           testTimeout: 120_000,
           // One file at a time: each measures the runtime under a load of its own (event-loop
           // delay, memory), which a second file running beside it would distort.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'cluster',
+          include: ['test/cluster/**/*.test.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 60_000,
+          // Each file starts several processes: one file at a time on a 2-core machine.
           fileParallelism: false,
         },
       },

@@ -1,0 +1,340 @@
+import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import { createEmitter, type Emitter } from '../connection/emitter.js';
+import { getDefaultLogger, type Logger } from '../logger.js';
+import type { CallHandler, CallMatch } from '../runtime/callHandlers.js';
+import type { Runtime } from '../runtime/createRuntime.js';
+import { leasesToTry } from './assignment.js';
+import type { AsteriskConfig, ClusterRuntimeOptions, Supervision } from './asteriskSupervision.js';
+import { superviseAsterisk } from './asteriskSupervision.js';
+import { ClusterClient } from './ClusterClient.js';
+import {
+  type ClusterStores,
+  DEFAULT_STORE_LIMITS,
+  openClusterStores,
+  type StoreLimits,
+} from './clusterStores.js';
+import { AsteriskLease } from './lease.js';
+import {
+  type ClusterStatus,
+  currentLeases,
+  liveNodes,
+  type NodeRecord,
+  readClusterStatus,
+} from './membership.js';
+import { checkAsteriskId } from './subjects.js';
+
+/** How to join a cluster. */
+export interface ClusterNodeOptions {
+  /** NATS server(s): `nats://127.0.0.1:4222`. */
+  readonly servers: string | readonly string[];
+  /** This node's name, unique in the cluster (letters, digits, `-`, `_`). */
+  readonly node: string;
+  /** Every Asterisk of the cluster (every node lists the same ones). */
+  readonly asterisks: readonly AsteriskConfig[];
+  /** A lease lasts this long after its last renewal; failover takes about this long (3,000 ms). */
+  readonly leaseTtlMs?: number;
+  /** How often a node looks for free leases, in ms (250). Renewals go every `leaseTtlMs / 3`. */
+  readonly pollMs?: number;
+  /** Runtime settings for every Asterisk this node supervises (linger, channel logic, clock). */
+  readonly runtime?: ClusterRuntimeOptions;
+  readonly logger?: Logger;
+  /** More NATS connection settings (credentials, TLS...). */
+  readonly nats?: Partial<NodeConnectionOptions>;
+  /** Retention of flow snapshots and call events (see `StoreLimits`). */
+  readonly limits?: Partial<Omit<StoreLimits, 'leaseTtlMs'>>;
+}
+
+/** Why a node stopped supervising an Asterisk. */
+export type LeaseLoss = 'expired' | 'taken' | 'closing' | 'failed';
+
+/** What a cluster node publishes on its `bus`. */
+export type ClusterNodeEvents = {
+  /** This node took an Asterisk over (its runtime is resynchronised, stored flows resumed). */
+  acquired: { asterisk: string; runtime: Runtime; restored: { found: number; dropped: number } };
+  /** This node stopped driving an Asterisk's calls (fenced when `expired` or `taken`). */
+  lost: { asterisk: string; reason: LeaseLoss };
+  /** The NATS connection went down or came back. */
+  connection: { connected: boolean };
+  error: { error: unknown; during: string };
+};
+
+/** One runtime process of a cluster (see {@link createClusterNode}). */
+export interface ClusterNode {
+  readonly node: string;
+  readonly bus: Emitter<ClusterNodeEvents>;
+  /** Commands to any Asterisk of the cluster, answered by its owner (after `ready()`). */
+  readonly client: ClusterClient;
+  /** The NATS connection (after `ready()`). */
+  readonly nats: NatsConnection;
+  /** Like `runtime.handle`, for every Asterisk this node supervises, now or later. */
+  handle(match: CallMatch, handler: CallHandler): () => void;
+  /** The runtime of an Asterisk this node supervises now. */
+  runtime(asterisk: string): Runtime | undefined;
+  /** The Asterisks this node supervises now. */
+  supervised(): string[];
+  /** Resolves once connected to NATS with the buckets open. */
+  ready(): Promise<void>;
+  /** Nodes, leases and stored flows, as the buckets say. */
+  status(): Promise<ClusterStatus>;
+  /** Hands its Asterisks over (flows written, leases released) and leaves the cluster. */
+  close(): Promise<void>;
+}
+
+interface Held {
+  readonly lease: AsteriskLease;
+  supervision?: Supervision;
+  fenceTimer?: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * Joins a cluster of runtimes sharing several Asterisks through NATS JetStream: each Asterisk is
+ * supervised by exactly one node at a time, the holder of its lease; the others stand by and take
+ * over when it dies (within the lease's time to live plus a poll). Call flows resume on the new node
+ * from their stored snapshots; call events go out on NATS; commands come in as NATS requests.
+ *
+ * @example
+ * const node = createClusterNode({
+ *   servers: 'nats://127.0.0.1:4222',
+ *   node: 'a',
+ *   asterisks: [{ id: 'pbx1', url: 'ami://manager:secret@10.0.0.1:5038' }],
+ * });
+ * node.handle({ exten: '500', inAgi: true }, ivrMachine);
+ * await node.ready();
+ */
+export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
+  const node = checkAsteriskId(options.node);
+  for (const asterisk of options.asterisks) checkAsteriskId(asterisk.id);
+  const ttlMs = options.leaseTtlMs ?? DEFAULT_STORE_LIMITS.leaseTtlMs;
+  const renewMs = ttlMs / 3;
+  const pollMs = options.pollMs ?? 250;
+  const logger = (options.logger ?? getDefaultLogger()).child({ node });
+  const bus = createEmitter<ClusterNodeEvents>();
+  const handlers: Array<readonly [CallMatch, CallHandler]> = [];
+  const held = new Map<string, Held>();
+  const lastHolder = new Map<string, string>();
+  const freeSince = new Map<string, number>();
+  const startedAt = Date.now();
+  let nc: NatsConnection | undefined;
+  let stores: ClusterStores | undefined;
+  let client: ClusterClient | undefined;
+  let connected = false;
+  let closed = false;
+  let lastRenew = Number.NEGATIVE_INFINITY;
+  let loop: ReturnType<typeof setTimeout> | undefined;
+  const reportError = (error: unknown, during: string): void => {
+    logger.warn({ err: error, during }, 'octostate cluster: failure');
+    bus.emit('error', { error, during });
+  };
+
+  /** Stops driving an Asterisk at once: its lease ran out, was taken, or the node closes. */
+  const letGo = async (asterisk: string, reason: LeaseLoss): Promise<void> => {
+    const entry = held.get(asterisk);
+    if (!entry) return;
+    held.delete(asterisk);
+    clearTimeout(entry.fenceTimer);
+    if (reason !== 'closing') entry.lease.drop();
+    logger.warn({ asterisk, reason }, 'octostate cluster: no longer supervising');
+    await entry.supervision?.stop();
+    bus.emit('lost', { asterisk, reason });
+  };
+  /** Fences at the lease's deadline unless a renewal moved it. */
+  const armFence = (asterisk: string, entry: Held): void => {
+    clearTimeout(entry.fenceTimer);
+    entry.fenceTimer = setTimeout(() => {
+      if (!entry.lease.held) void letGo(asterisk, 'expired');
+      else armFence(asterisk, entry);
+    }, entry.lease.remainingMs() + 1);
+  };
+
+  const takeOver = async (config: AsteriskConfig, lease: AsteriskLease): Promise<void> => {
+    const entry: Held = { lease };
+    held.set(config.id, entry);
+    armFence(config.id, entry);
+    try {
+      const supervision = await superviseAsterisk({
+        asterisk: config,
+        node,
+        nc: nc!,
+        stores: stores!,
+        lease,
+        handlers,
+        runtimeOptions: options.runtime ?? {},
+        logger,
+        isConnected: () => connected,
+        onError: reportError,
+      });
+      if (held.get(config.id) !== entry) {
+        await supervision.stop();
+        return;
+      }
+      entry.supervision = supervision;
+      bus.emit('acquired', {
+        asterisk: config.id,
+        runtime: supervision.runtime,
+        restored: supervision.restored,
+      });
+    } catch (error) {
+      reportError(error, `taking ${config.id} over`);
+      if (held.get(config.id) === entry) {
+        held.delete(config.id);
+        clearTimeout(entry.fenceTimer);
+        await lease.release();
+      }
+    }
+  };
+
+  const renewAll = async (): Promise<void> => {
+    await Promise.all(
+      [...held].map(async ([asterisk, entry]) => {
+        const outcome = await entry.lease.renew();
+        if (outcome === 'taken') await letGo(asterisk, 'taken');
+        else if (outcome === 'renewed' && held.get(asterisk) === entry) armFence(asterisk, entry);
+      }),
+    );
+    const record: NodeRecord = {
+      node,
+      asterisks: [...held.keys()],
+      channels: Object.fromEntries(
+        [...held].map(([id, e]) => [id, e.supervision?.runtime.channels.all().length ?? 0]),
+      ),
+      flows: Object.fromEntries(
+        [...held].map(([id, e]) => [id, e.supervision?.runtime.stats().flows ?? 0]),
+      ),
+      startedAt,
+      renewedAt: Date.now(),
+    };
+    await stores!.nodes.put(node, JSON.stringify(record));
+  };
+
+  const acquireFree = async (): Promise<void> => {
+    const [leases, nodes] = await Promise.all([
+      currentLeases(stores!.leases),
+      liveNodes(stores!.nodes),
+    ]);
+    const holders = new Map(leases.map((lease) => [lease.asterisk, lease.node]));
+    const now = performance.now();
+    for (const { id } of options.asterisks) {
+      const holder = holders.get(id);
+      if (holder !== undefined) {
+        lastHolder.set(id, holder);
+        freeSince.delete(id);
+      } else if (!freeSince.has(id)) freeSince.set(id, now);
+    }
+    const preferred = new Set(
+      leasesToTry({
+        me: node,
+        liveNodes: nodes.map((record) => record.node),
+        asterisks: options.asterisks.map((a) => a.id),
+        holders,
+        lastHolders: lastHolder,
+      }),
+    );
+    for (const config of options.asterisks) {
+      if (closed || held.has(config.id) || holders.has(config.id)) continue;
+      // Free for a whole lease time with nobody preferred taking it: anyone may.
+      const stale = now - (freeSince.get(config.id) ?? now) > ttlMs;
+      if (!preferred.has(config.id) && !stale) continue;
+      const lease = new AsteriskLease(stores!.leases, config.id, node, ttlMs);
+      if (await lease.acquire()) {
+        logger.info({ asterisk: config.id }, 'octostate cluster: lease acquired');
+        void takeOver(config, lease);
+      }
+    }
+  };
+
+  const tick = async (): Promise<void> => {
+    if (closed) return;
+    if (connected) {
+      try {
+        if (performance.now() - lastRenew >= renewMs) {
+          lastRenew = performance.now();
+          await renewAll();
+        }
+        await acquireFree();
+      } catch (error) {
+        // NATS went away mid-tick: the fence timers take care of the leases.
+        logger.debug({ err: error }, 'octostate cluster: tick failed');
+      }
+    }
+    if (!closed) loop = setTimeout(() => void tick(), pollMs);
+  };
+
+  const starting = (async () => {
+    nc = await connect({
+      servers: typeof options.servers === 'string' ? options.servers : [...options.servers],
+      name: `octostate-${node}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      reconnectJitter: 100,
+      pingInterval: Math.max(500, ttlMs / 3),
+      maxPingOut: 2,
+      ...options.nats,
+    });
+    connected = true;
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect' || status.type === 'reconnect') {
+          connected = status.type === 'reconnect';
+          logger.info({ connected }, 'octostate cluster: NATS connection');
+          bus.emit('connection', { connected });
+        }
+      }
+    })();
+    stores = await openClusterStores(nc, {
+      ...DEFAULT_STORE_LIMITS,
+      ...options.limits,
+      leaseTtlMs: ttlMs,
+    });
+    client = new ClusterClient(nc);
+    if (closed) return;
+    void tick();
+  })();
+  starting.catch((error: unknown) => reportError(error, 'joining the cluster'));
+
+  let closing: Promise<void> | undefined;
+  return {
+    node,
+    bus,
+    get client() {
+      if (!client) throw new Error('the cluster node is not ready yet');
+      return client;
+    },
+    get nats() {
+      if (!nc) throw new Error('the cluster node is not ready yet');
+      return nc;
+    },
+    handle: (match, handler) => {
+      const registration = [match, handler] as const;
+      handlers.push(registration);
+      const removals = [...held.values()].flatMap((e) =>
+        e.supervision ? [e.supervision.runtime.handle(match, handler)] : [],
+      );
+      return () => {
+        handlers.splice(handlers.indexOf(registration), 1);
+        for (const remove of removals) remove();
+      };
+    },
+    runtime: (asterisk) => held.get(asterisk)?.supervision?.runtime,
+    supervised: () => [...held].filter(([, e]) => e.supervision).map(([id]) => id),
+    ready: () => starting,
+    status: async () => {
+      await starting;
+      return readClusterStatus(stores!);
+    },
+    close: () => {
+      closing ??= (async () => {
+        closed = true;
+        clearTimeout(loop);
+        await starting.catch(() => {});
+        for (const [asterisk, entry] of [...held]) {
+          await entry.supervision?.persistence.flush(1_000);
+          await letGo(asterisk, 'closing');
+          await entry.lease.release();
+        }
+        await stores?.nodes.delete(node).catch(() => {});
+        await nc?.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,63 @@
+import type { InjectDtmfOptions, OriginateOptions } from '../runtime/originateOptions.js';
+
+/** A channel named by its Uniqueid or by its current name. */
+export type ChannelTarget = { readonly uniqueid: string } | { readonly channel: string };
+
+/** The commands a node answers for the Asterisks it supervises, with their arguments and results. */
+export interface ClusterCommands {
+  /** Hangs a channel up (cause 16 unless given). */
+  hangup: { args: ChannelTarget & { readonly cause?: number }; result: CallRef };
+  /** Plays a digit into the live call at an extension, as `runtime.injectDtmf` does. */
+  dtmf: { args: InjectDtmfOptions; result: CallRef };
+  /** Originates a call on that Asterisk; answers once it is answered (`runtime.originate`). */
+  originate: { args: OriginateOptions; result: CallRef };
+  /** Sends a channel elsewhere in the dialplan (AMI `Redirect`). */
+  redirect: {
+    args: ChannelTarget & {
+      readonly context: string;
+      readonly exten: string;
+      readonly priority?: number;
+    };
+    result: CallRef;
+  };
+  /** The live channels and call flows of that Asterisk, for a look from any node. */
+  channels: { args: Record<string, never>; result: ChannelSummary[] };
+}
+
+/** A command's name. */
+export type CommandVerb = keyof ClusterCommands;
+
+export const COMMAND_VERBS: readonly CommandVerb[] = [
+  'hangup',
+  'dtmf',
+  'originate',
+  'redirect',
+  'channels',
+];
+
+/** The channel a command acted on. */
+export interface CallRef {
+  readonly uniqueid: string;
+  readonly name: string;
+}
+
+/** One live channel, as `channels` lists it. */
+export interface ChannelSummary extends CallRef {
+  readonly linkedid: string;
+  readonly state: string;
+  readonly exten: string;
+  /** The state value of its call flow, when one runs. */
+  readonly flow?: unknown;
+}
+
+/** What goes back on the wire. */
+export type CommandReply =
+  | { readonly ok: true; readonly result: unknown; readonly node: string }
+  | {
+      readonly ok: false;
+      readonly error: { name: string; message: string };
+      readonly node?: string;
+    };
+
+/** Largest command request accepted, in bytes. */
+export const MAX_COMMAND_BYTES = 64 * 1024;

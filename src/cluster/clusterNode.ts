@@ -49,6 +49,8 @@ export type LeaseLoss = 'expired' | 'taken' | 'closing' | 'failed';
 
 /** What a cluster node publishes on its `bus`. */
 export type ClusterNodeEvents = {
+  /** This node won an Asterisk's lease; it takes the Asterisk over next (see `acquired`). */
+  leased: { asterisk: string };
   /** This node took an Asterisk over (its runtime is resynchronised, stored flows resumed). */
   acquired: { asterisk: string; runtime: Runtime; restored: { found: number; dropped: number } };
   /** This node stopped driving an Asterisk's calls (fenced when `expired` or `taken`). */
@@ -237,6 +239,7 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
       const lease = new AsteriskLease(stores!.leases, config.id, node, ttlMs);
       if (await lease.acquire()) {
         logger.info({ asterisk: config.id }, 'octostate cluster: lease acquired');
+        bus.emit('leased', { asterisk: config.id });
         void takeOver(config, lease);
       }
     }

@@ -79,17 +79,24 @@ export function persistFlows(
   };
 }
 
-/** Deletes a flow's key, if this node may still write. */
+/**
+ * Deletes a flow's key, trying again every {@link RETRY_MS} while NATS is away, for as long as this
+ * node may write (once it may not, the next owner deletes it: a snapshot without a live call is
+ * dropped at takeover).
+ */
 async function forget(
   bucket: FlowBucket,
   key: string,
   options: { mayWrite: () => boolean; onError: (error: unknown, during: string) => void },
 ): Promise<void> {
-  if (!options.mayWrite()) return;
-  try {
-    await bucket.delete(key);
-  } catch (error) {
-    options.onError(error, `deleting flow snapshot ${key}`);
+  while (options.mayWrite()) {
+    try {
+      await bucket.delete(key);
+      return;
+    } catch (error) {
+      options.onError(error, `deleting flow snapshot ${key}`);
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+    }
   }
 }
 

@@ -6,9 +6,9 @@ import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/cre
 import type { ClusterStores } from './clusterStores.js';
 import { answerCommands } from './commandResponder.js';
 import { type CallEventPublisher, publishCallEvents } from './eventPublisher.js';
+import { fencedClient } from './fencedClient.js';
 import { type FlowPersistence, persistFlows } from './flowPersistence.js';
 import { StoredFlows } from './flowRestore.js';
-import type { AsteriskLease } from './lease.js';
 
 /** One Asterisk of the cluster. */
 export interface AsteriskConfig {
@@ -32,12 +32,15 @@ export interface SupervisionContext {
   readonly node: string;
   readonly nc: NatsConnection;
   readonly stores: ClusterStores;
-  readonly lease: AsteriskLease;
+  /** Whether this node holds the Asterisk's lease now (checked before every action and write). */
+  readonly mayDrive: () => boolean;
   readonly handlers: ReadonlyArray<readonly [CallMatch, CallHandler]>;
   readonly runtimeOptions: ClusterRuntimeOptions;
   readonly logger: Logger;
   readonly isConnected: () => boolean;
   readonly onError: (error: unknown, during: string) => void;
+  /** Called when an action was refused because the lease ran out (the node lets go). */
+  readonly onFenced: () => void;
 }
 
 /** An Asterisk this node drives, with everything attached to its runtime. */
@@ -65,7 +68,7 @@ export async function superviseAsterisk(context: SupervisionContext): Promise<Su
   const client = AmiConnection.fromUrl(asterisk.url, { logger: log, ...asterisk.connection });
   const runtime = createRuntime({
     ...context.runtimeOptions,
-    client,
+    client: fencedClient(client, asterisk.id, context.mayDrive, context.onFenced),
     logger: log,
     restoreFlow: (call) =>
       stored.restore(call, (error) => context.onError(error, `restoring flow ${call.uniqueid}`)),
@@ -73,7 +76,7 @@ export async function superviseAsterisk(context: SupervisionContext): Promise<Su
   runtime.bus.on('error', ({ error, during }) => context.onError(error, during));
   for (const [match, handler] of context.handlers) runtime.handle(match, handler);
   const persistence = persistFlows(runtime, context.stores.flows, asterisk.id, {
-    mayWrite: () => context.lease.held,
+    mayWrite: context.mayDrive,
     onError: context.onError,
   });
   const publisher = publishCallEvents(
@@ -82,7 +85,13 @@ export async function superviseAsterisk(context: SupervisionContext): Promise<Su
     { asterisk: asterisk.id, node },
     { isConnected: context.isConnected },
   );
-  const responder = answerCommands(context.nc, asterisk.id, node, runtime, client);
+  const responder = answerCommands(
+    context.nc,
+    asterisk.id,
+    node,
+    runtime,
+    fencedClient(client, asterisk.id, context.mayDrive, context.onFenced),
+  );
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {

@@ -13,7 +13,8 @@ import {
   openClusterStores,
   type StoreLimits,
 } from './clusterStores.js';
-import { AsteriskLease } from './lease.js';
+import { LeaseKeeper } from './LeaseKeeper.js';
+import { readLease } from './lease.js';
 import {
   type ClusterStatus,
   currentLeases,
@@ -38,8 +39,16 @@ export interface ClusterNodeOptions {
   /** Runtime settings for every Asterisk this node supervises (linger, channel logic, clock). */
   readonly runtime?: ClusterRuntimeOptions;
   readonly logger?: Logger;
-  /** More NATS connection settings (credentials, TLS...). */
+  /**
+   * More NATS connection settings (credentials, TLS...): plain data, since the lease thread opens
+   * a connection of its own with them.
+   */
   readonly nats?: Partial<NodeConnectionOptions>;
+  /**
+   * How long the main thread may be stuck (no heartbeat) before the lease thread stops renewing
+   * for it, in ms (default 10,000). A busy event loop delays calls but does not lose the leases.
+   */
+  readonly maxStallMs?: number;
   /** Retention of flow snapshots and call events (see `StoreLimits`). */
   readonly limits?: Partial<Omit<StoreLimits, 'leaseTtlMs'>>;
 }
@@ -83,9 +92,7 @@ export interface ClusterNode {
 }
 
 interface Held {
-  readonly lease: AsteriskLease;
   supervision?: Supervision;
-  fenceTimer?: ReturnType<typeof setTimeout>;
 }
 
 /**
@@ -115,14 +122,19 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
   const held = new Map<string, Held>();
   const lastHolder = new Map<string, string>();
   const freeSince = new Map<string, number>();
+  /** Asterisks this node failed to take over lately, and when it may try again (monotonic). */
+  const notBefore = new Map<string, number>();
   const startedAt = Date.now();
   let nc: NatsConnection | undefined;
   let stores: ClusterStores | undefined;
   let client: ClusterClient | undefined;
   let connected = false;
   let closed = false;
-  let lastRenew = Number.NEGATIVE_INFINITY;
-  let loop: ReturnType<typeof setTimeout> | undefined;
+  /** When this node's presence was first written (monotonic). */
+  let joinedAt: number | undefined;
+  let keeper: LeaseKeeper | undefined;
+  let renewTimer: ReturnType<typeof setTimeout> | undefined;
+  let pollTimer: ReturnType<typeof setTimeout> | undefined;
   const reportError = (error: unknown, during: string): void => {
     logger.warn({ err: error, during }, 'octostate cluster: failure');
     bus.emit('error', { error, during });
@@ -133,37 +145,36 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
     const entry = held.get(asterisk);
     if (!entry) return;
     held.delete(asterisk);
-    clearTimeout(entry.fenceTimer);
-    if (reason !== 'closing') entry.lease.drop();
+    if (reason !== 'closing') void keeper?.drop(asterisk);
     logger.warn({ asterisk, reason }, 'octostate cluster: no longer supervising');
     await entry.supervision?.stop();
     bus.emit('lost', { asterisk, reason });
   };
-  /** Fences at the lease's deadline unless a renewal moved it. */
-  const armFence = (asterisk: string, entry: Held): void => {
-    clearTimeout(entry.fenceTimer);
-    entry.fenceTimer = setTimeout(() => {
-      if (!entry.lease.held) void letGo(asterisk, 'expired');
-      else armFence(asterisk, entry);
-    }, entry.lease.remainingMs() + 1);
+  /** Lets go of every Asterisk whose lease ran out (every action checks it too, see fencedClient). */
+  const fenceExpired = (): void => {
+    for (const asterisk of [...held.keys()]) {
+      if (!keeper?.held(asterisk)) void letGo(asterisk, 'expired');
+    }
   };
 
-  const takeOver = async (config: AsteriskConfig, lease: AsteriskLease): Promise<void> => {
-    const entry: Held = { lease };
+  const takeOver = async (config: AsteriskConfig): Promise<void> => {
+    const entry: Held = {};
     held.set(config.id, entry);
-    armFence(config.id, entry);
     try {
       const supervision = await superviseAsterisk({
         asterisk: config,
         node,
         nc: nc!,
         stores: stores!,
-        lease,
+        mayDrive: () => keeper!.held(config.id),
         handlers,
         runtimeOptions: options.runtime ?? {},
         logger,
         isConnected: () => connected,
         onError: reportError,
+        onFenced: () => {
+          if (held.get(config.id) === entry) void letGo(config.id, 'expired');
+        },
       });
       if (held.get(config.id) !== entry) {
         await supervision.stop();
@@ -177,22 +188,17 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
       });
     } catch (error) {
       reportError(error, `taking ${config.id} over`);
+      // Give others a go, and do not hammer an Asterisk that does not answer.
+      notBefore.set(config.id, performance.now() + ttlMs);
       if (held.get(config.id) === entry) {
         held.delete(config.id);
-        clearTimeout(entry.fenceTimer);
-        await lease.release();
+        await keeper!.release(config.id);
       }
     }
   };
 
-  const renewAll = async (): Promise<void> => {
-    await Promise.all(
-      [...held].map(async ([asterisk, entry]) => {
-        const outcome = await entry.lease.renew();
-        if (outcome === 'taken') await letGo(asterisk, 'taken');
-        else if (outcome === 'renewed' && held.get(asterisk) === entry) armFence(asterisk, entry);
-      }),
-    );
+  /** Writes this node's presence (the leases themselves are renewed by the lease thread). */
+  const announce = async (): Promise<void> => {
     const record: NodeRecord = {
       node,
       asterisks: [...held.keys()],
@@ -206,14 +212,20 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
       renewedAt: Date.now(),
     };
     await stores!.nodes.put(node, JSON.stringify(record));
+    joinedAt ??= performance.now();
   };
 
   const acquireFree = async (): Promise<void> => {
+    // A node that just joined waits one lease time, so that the nodes started together see each
+    // other before they share the Asterisks out (otherwise the first one up would take them all).
+    if (joinedAt === undefined || performance.now() - joinedAt < ttlMs) return;
     const [leases, nodes] = await Promise.all([
-      currentLeases(stores!.leases),
+      Promise.all(options.asterisks.map((a) => readLease(stores!.leases, a.id))),
       liveNodes(stores!.nodes),
     ]);
-    const holders = new Map(leases.map((lease) => [lease.asterisk, lease.node]));
+    const holders = new Map(
+      leases.flatMap((lease) => (lease ? [[lease.asterisk, lease.node] as const] : [])),
+    );
     const now = performance.now();
     for (const { id } of options.asterisks) {
       const holder = holders.get(id);
@@ -233,33 +245,42 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
     );
     for (const config of options.asterisks) {
       if (closed || held.has(config.id) || holders.has(config.id)) continue;
+      if ((notBefore.get(config.id) ?? 0) > now) continue;
       // Free for a whole lease time with nobody preferred taking it: anyone may.
       const stale = now - (freeSince.get(config.id) ?? now) > ttlMs;
       if (!preferred.has(config.id) && !stale) continue;
-      const lease = new AsteriskLease(stores!.leases, config.id, node, ttlMs);
-      if (await lease.acquire()) {
+      if (await keeper!.acquire(config.id)) {
         logger.info({ asterisk: config.id }, 'octostate cluster: lease acquired');
         bus.emit('leased', { asterisk: config.id });
-        void takeOver(config, lease);
+        void takeOver(config);
       }
     }
   };
 
-  const tick = async (): Promise<void> => {
+  /**
+   * Two loops: presence (every `leaseTtlMs / 3`) never waits behind a look for free leases
+   * (every `pollMs`), and each step is bounded in time: a request caught by a dropped connection
+   * must not hold the next one back.
+   */
+  const renewLoop = async (): Promise<void> => {
     if (closed) return;
+    fenceExpired();
     if (connected) {
-      try {
-        if (performance.now() - lastRenew >= renewMs) {
-          lastRenew = performance.now();
-          await renewAll();
-        }
-        await acquireFree();
-      } catch (error) {
-        // NATS went away mid-tick: the fence timers take care of the leases.
-        logger.debug({ err: error }, 'octostate cluster: tick failed');
-      }
+      await bounded(announce(), renewMs).catch((error: unknown) =>
+        logger.debug({ err: error }, 'octostate cluster: presence not written'),
+      );
     }
-    if (!closed) loop = setTimeout(() => void tick(), pollMs);
+    if (!closed) renewTimer = setTimeout(() => void renewLoop(), renewMs);
+  };
+  const pollLoop = async (): Promise<void> => {
+    if (closed) return;
+    fenceExpired();
+    if (connected) {
+      await bounded(acquireFree(), Math.max(pollMs, renewMs)).catch((error: unknown) =>
+        logger.debug({ err: error }, 'octostate cluster: looking for free leases failed'),
+      );
+    }
+    if (!closed) pollTimer = setTimeout(() => void pollLoop(), pollMs);
   };
 
   const starting = (async () => {
@@ -289,8 +310,28 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
       leaseTtlMs: ttlMs,
     });
     client = new ClusterClient(nc);
+    keeper = new LeaseKeeper(
+      options.asterisks.map((a) => a.id),
+      {
+        servers: typeof options.servers === 'string' ? [options.servers] : [...options.servers],
+        nats: {
+          maxReconnectAttempts: -1,
+          reconnectTimeWait: 250,
+          reconnectJitter: 100,
+          pingInterval: Math.max(500, ttlMs / 3),
+          maxPingOut: 2,
+          ...options.nats,
+        },
+        node,
+        ttlMs,
+        maxStallMs: options.maxStallMs ?? 10_000,
+        onTaken: (asterisk) => void letGo(asterisk, 'taken'),
+        onError: (error) => reportError(error, 'the lease thread'),
+      },
+    );
     if (closed) return;
-    void tick();
+    void renewLoop();
+    void pollLoop();
   })();
   starting.catch((error: unknown) => reportError(error, 'joining the cluster'));
 
@@ -327,17 +368,28 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
     close: () => {
       closing ??= (async () => {
         closed = true;
-        clearTimeout(loop);
+        clearTimeout(renewTimer);
+        clearTimeout(pollTimer);
         await starting.catch(() => {});
         for (const [asterisk, entry] of [...held]) {
           await entry.supervision?.persistence.flush(1_000);
           await letGo(asterisk, 'closing');
-          await entry.lease.release();
+          await keeper?.release(asterisk);
         }
+        await keeper?.close();
         await stores?.nodes.delete(node).catch(() => {});
         await nc?.close();
       })();
       return closing;
     },
   };
+}
+
+/** `promise`, or a rejection once `ms` have passed (the promise itself is left to settle). */
+function bounded<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -37,6 +37,7 @@ export function isRevisionConflict(error: unknown): boolean {
  */
 export class AsteriskLease {
   private revision: number | undefined;
+  private renewing: Promise<RenewOutcome> | undefined;
   private acquiredAt = 0;
   /** Monotonic time (`now()`) until which the lease is ours; 0 when not held. */
   validUntil = 0;
@@ -83,7 +84,15 @@ export class AsteriskLease {
    * expired and another node took it: the lease is dropped); `unreachable` when NATS did not
    * answer (the lease stays valid until `validUntil`, no longer).
    */
-  async renew(): Promise<RenewOutcome> {
+  renew(): Promise<RenewOutcome> {
+    // One renewal at a time: two on the same revision would make the second look taken.
+    this.renewing ??= this.write().finally(() => {
+      this.renewing = undefined;
+    });
+    return this.renewing;
+  }
+
+  private async write(): Promise<RenewOutcome> {
     const revision = this.revision;
     if (revision === undefined) return 'taken';
     const sentAt = this.now();

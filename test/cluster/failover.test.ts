@@ -7,6 +7,7 @@ import {
   expectOneDriverAtATime,
   finishCalls,
   firstReport,
+  leaseTimeline,
   marks,
   storedStates,
   until,
@@ -37,9 +38,14 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, a node lost', () => {
   });
   beforeAll(async () => {
     await cluster.start();
-    await until(async () => (await cluster.owners()).size === PBXES.length, 'every PBX supervised');
+    // Shared out: one PBX per node.
+    await until(
+      async () => new Set((await cluster.owners()).values()).size === PBXES.length,
+      'one PBX supervised by each node',
+    );
   }, 120_000);
   afterAll(async () => {
+    console.info(`lease timeline:\n${leaseTimeline(cluster).sort().join('\n')}`);
     await cluster.stop();
   });
 
@@ -72,7 +78,7 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, a node lost', () => {
     );
 
     const reports = await finishCalls(cluster, PBXES);
-    expectEveryCallerFinishedFromTheMenu(reports, CALLERS);
+    expectEveryCallerFinishedFromTheMenu(cluster, PBXES, reports, CALLERS);
     // The victim's calls went on with the heir, from the menu: no passcode asked after the kill.
     for (const call of reports[PBXES.indexOf(victimPbx)]!.calls) {
       const after = cluster.agi.filter(
@@ -83,6 +89,11 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, a node lost', () => {
       expect(after.some((c) => c.command.startsWith('GET DATA'))).toBe(false);
     }
     expectOneDriverAtATime(cluster.agi);
+    // No other lease moved meanwhile.
+    const lost = [...cluster.nodes].flatMap(([name, node]) =>
+      node.reports.slice(from.get(name)).filter((r) => r.type === 'lost'),
+    );
+    expect(lost).toEqual([]);
     await expectNothingLeft(cluster);
   });
 
@@ -123,7 +134,12 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, a node lost', () => {
     expect(late).toEqual([]);
     cluster.natsProxies.get(victim)!.heal();
 
-    expectEveryCallerFinishedFromTheMenu(await finishCalls(cluster, PBXES), CALLERS);
+    expectEveryCallerFinishedFromTheMenu(
+      cluster,
+      PBXES,
+      await finishCalls(cluster, PBXES),
+      CALLERS,
+    );
     expectOneDriverAtATime(cluster.agi);
     await expectNothingLeft(cluster);
   });

@@ -47,12 +47,17 @@ export async function finishCalls(cluster: ClusterHarness, pbxes: string[]): Pro
 }
 
 /** Each caller went through the passcode once and left the menu by its goodbye. */
-export function expectEveryCallerFinishedFromTheMenu(reports: PbxReport[], callers: number): void {
-  for (const report of reports) {
+export function expectEveryCallerFinishedFromTheMenu(
+  cluster: ClusterHarness,
+  pbxes: string[],
+  reports: PbxReport[],
+  callers: number,
+): void {
+  for (const [index, report] of reports.entries()) {
     expect(report.calls).toHaveLength(callers);
     for (const call of report.calls) {
       const asked = call.commands.filter((command) => command.startsWith('GET DATA agent-pass'));
-      expect(asked, call.channel).toHaveLength(1);
+      expect(asked, history(cluster, pbxes[index]!, call.channel)).toHaveLength(1);
       expect(call.commands.slice(-2), call.channel).toEqual([
         'STREAM FILE vm-goodbye ""',
         'HANGUP',
@@ -161,4 +166,24 @@ export async function until(
     if (performance.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/** What the nodes sent a channel, and when the leases moved: to explain a failure. */
+export function history(cluster: ClusterHarness, pbx: string, channel: string): string {
+  const sent = cluster.agi
+    .filter((c) => c.pbx === pbx && c.channel === channel)
+    .map((c) => `${c.at.toFixed(0)} ${c.node} ${c.command}`);
+  return `${pbx} ${channel}:\n${[...sent, ...leaseTimeline(cluster)].sort().join('\n')}\n`;
+}
+
+/** When each node took, lost or resumed a lease, lost NATS, or lagged (ms, monotonic clock). */
+export function leaseTimeline(cluster: ClusterHarness): string[] {
+  return [...cluster.nodes].flatMap(([name, node]) =>
+    node.reports
+      .filter((r) => ['leased', 'acquired', 'lost', 'connection', 'lag'].includes(r.type))
+      .map(
+        (r) =>
+          `${r.t?.toFixed(0)} ${name} ${r.type} ${String(r.asterisk ?? r.connected ?? r.ms)} ${String(r.reason ?? '')}`,
+      ),
+  );
 }

@@ -6,6 +6,7 @@ import {
   expectNothingLeft,
   expectOneDriverAtATime,
   finishCalls,
+  leaseTimeline,
   marks,
   streamedHangups,
   until,
@@ -32,9 +33,14 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, nats-server restarted', () =
   });
   beforeAll(async () => {
     await cluster.start();
-    await until(async () => (await cluster.owners()).size === PBXES.length, 'every PBX supervised');
+    // Shared out: one PBX per node.
+    await until(
+      async () => new Set((await cluster.owners()).values()).size === PBXES.length,
+      'one PBX supervised by each node',
+    );
   }, 120_000);
   afterAll(async () => {
+    console.info(`lease timeline:\n${leaseTimeline(cluster).sort().join('\n')}`);
     await cluster.stop();
   });
 
@@ -55,7 +61,12 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, nats-server restarted', () =
     await cluster.nats.restart();
     console.info(`nats-server down for ${Math.round(now() - killedAt)} ms`);
 
-    expectEveryCallerFinishedFromTheMenu(await finishCalls(cluster, PBXES), CALLERS);
+    expectEveryCallerFinishedFromTheMenu(
+      cluster,
+      PBXES,
+      await finishCalls(cluster, PBXES),
+      CALLERS,
+    );
     const lost = [...cluster.nodes].flatMap(([name, node]) =>
       node.reports.slice(from.get(name)).filter((r) => r.type === 'lost'),
     );

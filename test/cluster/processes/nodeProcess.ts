@@ -53,3 +53,10 @@ process.stdin.resume();
 process.stdin.on('end', () => {
   void node.close().finally(() => process.exit(0));
 });
+// Event-loop lag, reported when over 500 ms: a starved process cannot renew its leases.
+let tickAt = performance.now();
+setInterval(() => {
+  const lag = performance.now() - tickAt - 100;
+  tickAt = performance.now();
+  if (lag > 500) say({ type: 'lag', ms: Math.round(lag) });
+}, 100).unref();

@@ -3,7 +3,7 @@
  *
  * Started as `pbxProcess.ts <callers>`: registers phones `caller0001`...; prints one JSON line per
  * report on stdout (`ready` with its AMI port first). Commands come as JSON lines on stdin:
- * - `{ "type": "call", "count": N }`: N phones call the IVR (extension 500). Each types the passcode
+ * - `{ "type": "call", "count": N }`: N phones call the IVR (extension 500), one every 20 ms. Each types the passcode
  *   (`12345#`) whenever `GET DATA` starts on its channel.
  * - `{ "type": "choose", "digit": "2" }`: from now on each caller in the menu presses `digit` (at
  *   once, then whenever a menu sound or `WAIT FOR DIGIT` starts on its channel, until it hangs up).
@@ -33,6 +33,8 @@ const say = (message: object): void => {
 const press = (channel: string, digits: string): void => {
   void pbx.sendDigits(channel, digits, { receive: true }).catch(() => {});
 };
+/** Time between two calls placed by one `call` command. */
+const CALL_GAP_MS = 20;
 const MENU = /^(STREAM FILE (vm-press|digits\/|please-try-again)|WAIT FOR DIGIT)/;
 
 pbx.pbx.subscribe((event) => {
@@ -56,11 +58,15 @@ lines.on('line', (line) => {
     const free = phones.filter(
       (p) => ![...calls.values()].some((c) => c.phone === p.name && !c.gone),
     );
-    for (const phone of free.slice(0, command.count ?? 1)) {
-      const channel = pbx.phoneCall(phone.name, '500');
-      calls.set(channel, { phone: phone.name, channel, commands: [], gone: false });
-    }
-    say({ type: 'called', count: calls.size });
+    // One call every CALL_GAP_MS, as callers arrive: not a burst of them in one event-loop turn.
+    void (async () => {
+      for (const phone of free.slice(0, command.count ?? 1)) {
+        const channel = pbx.phoneCall(phone.name, '500');
+        calls.set(channel, { phone: phone.name, channel, commands: [], gone: false });
+        await new Promise((resolve) => setTimeout(resolve, CALL_GAP_MS));
+      }
+      say({ type: 'called', count: calls.size });
+    })();
   } else if (command.type === 'choose') {
     choice = command.digit ?? '2';
     for (const record of calls.values()) if (!record.gone) press(record.channel, choice);

@@ -17,7 +17,6 @@ import { LeaseKeeper } from './LeaseKeeper.js';
 import { readLease } from './lease.js';
 import {
   type ClusterStatus,
-  currentLeases,
   liveNodes,
   type NodeRecord,
   readClusterStatus,

@@ -4,7 +4,7 @@ import {
   RequestError,
   TimeoutError,
 } from '@nats-io/transport-node';
-import type { InjectDtmfOptions, OriginateOptions } from '../runtime/originateOptions.js';
+import type { InjectDtmfOptions, OriginateOptions } from '../calls/originateOptions.js';
 import type {
   CallRef,
   ChannelSummary,

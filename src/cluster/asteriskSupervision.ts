@@ -1,7 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { CallHandler, CallMatch } from '../calls/callHandlers.js';
 import { AmiConnection, type AmiConnectionOptions } from '../connection/AmiConnection.js';
-import type { Logger } from '../logger.js';
-import type { CallHandler, CallMatch } from '../runtime/callHandlers.js';
+import type { Logger } from '../connection/logger.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/createRuntime.js';
 import type { ClusterStores } from './clusterStores.js';
 import { answerCommands } from './commandResponder.js';

@@ -1,7 +1,7 @@
 import { connect, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
+import type { CallHandler, CallMatch } from '../calls/callHandlers.js';
 import { createEmitter, type Emitter } from '../connection/emitter.js';
-import { getDefaultLogger, type Logger } from '../logger.js';
-import type { CallHandler, CallMatch } from '../runtime/callHandlers.js';
+import { getDefaultLogger, type Logger } from '../connection/logger.js';
 import type { Runtime } from '../runtime/createRuntime.js';
 import { leasesToTry } from './assignment.js';
 import type { AsteriskConfig, ClusterRuntimeOptions, Supervision } from './asteriskSupervision.js';
@@ -15,12 +15,7 @@ import {
 } from './clusterStores.js';
 import { LeaseKeeper } from './LeaseKeeper.js';
 import { readLease } from './lease.js';
-import {
-  type ClusterStatus,
-  liveNodes,
-  type NodeRecord,
-  readClusterStatus,
-} from './membership.js';
+import { type ClusterStatus, liveNodes, type NodeRecord, readClusterStatus } from './membership.js';
 import { checkAsteriskId } from './subjects.js';
 
 /** How to join a cluster. */

@@ -1,8 +1,8 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { Call } from '../calls/Call.js';
+import { NoSuchCallError } from '../calls/errors.js';
 import type { AmiClient } from '../connection/client.js';
-import { NoSuchCallError } from '../errors.js';
-import { describeChannel } from '../machines/describeChannel.js';
-import type { Call } from '../runtime/Call.js';
+import { describeChannel } from '../machines/channel/describeChannel.js';
 import type { Runtime } from '../runtime/createRuntime.js';
 import {
   type CallRef,

@@ -1,4 +1,4 @@
-import type { InjectDtmfOptions, OriginateOptions } from '../runtime/originateOptions.js';
+import type { InjectDtmfOptions, OriginateOptions } from '../calls/originateOptions.js';
 
 /** A channel named by its Uniqueid or by its current name. */
 export type ChannelTarget = { readonly uniqueid: string } | { readonly channel: string };

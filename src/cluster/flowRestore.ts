@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import type { Snapshot } from 'xstate';
-import type { Call } from '../runtime/Call.js';
+import type { Call } from '../calls/Call.js';
 import { flowKey } from './flowPersistence.js';
 import { decodeFlowSnapshot } from './flowSnapshot.js';
 

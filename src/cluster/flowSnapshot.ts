@@ -1,5 +1,5 @@
 import type { AnyActorRef, Snapshot } from 'xstate';
-import { Call } from '../runtime/Call.js';
+import { Call } from '../calls/Call.js';
 
 /** The JSON that stands for a {@link Call} in a stored flow snapshot. */
 interface CallMarker {

@@ -10,7 +10,7 @@
 import { pino } from 'pino';
 import { toPromise } from 'xstate';
 import { createClusterNode } from '../../../src/cluster/index.js';
-import { ivrMachine } from '../../../src/machines/ivrMachine.js';
+import { ivrMachine } from '../../../src/machines/flows/ivrMachine.js';
 
 const [name = 'a', servers = 'nats://127.0.0.1:4222', asterisksJson = '[]', ttl = '3000'] =
   process.argv.slice(2);

@@ -158,6 +158,7 @@ export { createRuntime } from './runtime/createRuntime.js';
 export {
   type DtmfInjectionServer,
   type DtmfInjectionServerOptions,
+  type DtmfInjector,
   startDtmfInjectionServer,
 } from './runtime/dtmfInjectionServer.js';
 export type { FastAgiRuntimeOptions } from './runtime/fastAgiCalls.js';

@@ -3,12 +3,22 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DtmfInjectionBusyError, InvalidDtmfError, NoSuchCallError } from '../calls/errors.js';
-import type { Runtime } from './createRuntime.js';
+import type { InjectDtmfOptions } from '../calls/originateOptions.js';
+
+/**
+ * Where injections go: a runtime, or anything with its `injectDtmf` that names the call it reached
+ * (a cluster node's injector for an Asterisk another node supervises, see `octostate/cluster`).
+ */
+export interface DtmfInjector {
+  injectDtmf(
+    options: InjectDtmfOptions,
+  ): Promise<{ readonly name: string; readonly uniqueid: string }>;
+}
 
 /** Settings of {@link startDtmfInjectionServer}. */
 export interface DtmfInjectionServerOptions {
-  /** Where injections go (a runtime, or anything with its `injectDtmf`). */
-  readonly runtime: Pick<Runtime, 'injectDtmf'>;
+  /** Where injections go (a runtime, or any {@link DtmfInjector}). */
+  readonly runtime: DtmfInjector;
   /** The bearer token clients must send (`Authorization: Bearer <token>`); at least 16 characters. */
   readonly token: string;
   /** Port (default 0: any free one). */
@@ -75,7 +85,7 @@ export async function startDtmfInjectionServer(
 async function handle(
   request: IncomingMessage,
   response: ServerResponse,
-  runtime: Pick<Runtime, 'injectDtmf'>,
+  runtime: DtmfInjector,
   expected: Buffer,
 ): Promise<void> {
   const path = (request.url ?? '/').split('?')[0];

@@ -19,6 +19,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ command:
       summary: 'draw a statechart (SVG, Mermaid or DOT) of one of its machines or of yours',
       load: () => import('./diagram.js'),
     },
+    cluster: {
+      summary: 'look at a cluster of nodes through NATS: nodes, leases, Asterisks, calls per node',
+      load: () => import('./cluster.js'),
+    },
     start: {
       summary:
         'run the runtime (on the embedded PBX unless ASTERISK_AMI_URL is set) and print calls',

@@ -97,3 +97,17 @@ async function ensureEventsStream(jsm: JetStreamManager, limits: StoreLimits): P
     await jsm.streams.update(EVENTS_STREAM, config);
   }
 }
+
+/**
+ * Opens the buckets of an existing cluster to read them (`octostate cluster status`): nothing is
+ * created, no setting is checked.
+ */
+export async function openClusterStoresToRead(nc: NatsConnection): Promise<ClusterStores> {
+  const kvm = new Kvm(jetstream(nc, { timeout: 5_000 }));
+  const [leases, nodes, flows] = await Promise.all([
+    kvm.open(CLUSTER_BUCKETS.leases),
+    kvm.open(CLUSTER_BUCKETS.nodes),
+    kvm.open(CLUSTER_BUCKETS.flows),
+  ]);
+  return { nc, jsm: await jetstreamManager(nc), leases, nodes, flows };
+}

@@ -19,6 +19,7 @@ export {
   NoOwnerError,
   RemoteCommandError,
 } from './ClusterClient.js';
+export { clusterDtmfInjector } from './clusterDtmfInjector.js';
 export {
   type ClusterNode,
   type ClusterNodeEvents,
@@ -33,6 +34,7 @@ export {
   DEFAULT_STORE_LIMITS,
   EVENTS_STREAM,
   openClusterStores,
+  openClusterStoresToRead,
   type StoreLimits,
 } from './clusterStores.js';
 export type {
@@ -43,6 +45,7 @@ export type {
   CommandVerb,
 } from './commandTypes.js';
 export { type CallEventMessage, DEFAULT_OUTAGE_BUFFER } from './eventPublisher.js';
+export { LeaseFencedError } from './fencedClient.js';
 export { decodeFlowSnapshot, encodeFlowSnapshot, FlowSnapshotError } from './flowSnapshot.js';
 export { AsteriskLease, type LeaseRecord, readLease } from './lease.js';
 export { type ClusterStatus, type NodeRecord, readClusterStatus } from './membership.js';

@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: every benchmark in turn. They print figures and never pass or fail on time.
  * Run one with `npm run bench -- parser` (names: parser, ingest, routing, pbx, load, inspector,
- * agi, fastagi, soak, agi-rtt; agi runs when ASTERISK_AMI_URL names an Asterisk on this machine).
+ * agi, fastagi, cluster, soak, agi-rtt; agi runs when ASTERISK_AMI_URL names an Asterisk on this
+ * machine).
  */
 import { runAgiBench } from './agi.bench.js';
 import { runAgiCallsBench } from './agiCalls.bench.js';
 import { runAgiRoundTripBench } from './agiRoundTrip.bench.js';
+import { runClusterBench } from './cluster.bench.js';
 import { runIngestBench } from './ingest.bench.js';
 import { runInspectorBench } from './inspector.bench.js';
 import { runLoadBench } from './load.bench.js';
@@ -23,6 +25,7 @@ const benches: Record<string, () => Promise<void>> = {
   agi: runAgiCallsBench,
   inspector: runInspectorBench,
   fastagi: runAgiBench,
+  cluster: runClusterBench,
   soak: runSoakBench,
   'agi-rtt': runAgiRoundTripBench,
 };

@@ -20,13 +20,13 @@ export {
   RemoteCommandError,
 } from './ClusterClient.js';
 export { clusterDtmfInjector } from './clusterDtmfInjector.js';
-export {
-  type ClusterNode,
-  type ClusterNodeEvents,
-  type ClusterNodeOptions,
-  createClusterNode,
-  type LeaseLoss,
-} from './clusterNode.js';
+export { createClusterNode } from './clusterNode.js';
+export type {
+  ClusterNode,
+  ClusterNodeEvents,
+  ClusterNodeOptions,
+  LeaseLoss,
+} from './clusterNodeTypes.js';
 export {
   CLUSTER_BUCKETS,
   ClusterConfigError,

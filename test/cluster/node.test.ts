@@ -7,7 +7,8 @@ import {
   RemoteCommandError,
 } from '../../src/cluster/ClusterClient.js';
 import { clusterDtmfInjector } from '../../src/cluster/clusterDtmfInjector.js';
-import { type ClusterNode, createClusterNode } from '../../src/cluster/clusterNode.js';
+import { createClusterNode } from '../../src/cluster/clusterNode.js';
+import type { ClusterNode } from '../../src/cluster/clusterNodeTypes.js';
 import { readLease } from '../../src/cluster/lease.js';
 import { decodeToken } from '../../src/cluster/subjects.js';
 import { ivrMachine } from '../../src/machines/flows/ivrMachine.js';

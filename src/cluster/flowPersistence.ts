@@ -89,12 +89,13 @@ async function forget(
   key: string,
   options: { mayWrite: () => boolean; onError: (error: unknown, during: string) => void },
 ): Promise<void> {
-  while (options.mayWrite()) {
+  for (let attempt = 0; options.mayWrite(); attempt++) {
     try {
       await bucket.delete(key);
       return;
     } catch (error) {
-      options.onError(error, `deleting flow snapshot ${key}`);
+      // Once per outage, not at every retry.
+      if (attempt === 0) options.onError(error, `deleting flow snapshot ${key}`);
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
     }
   }
@@ -104,6 +105,8 @@ async function forget(
 class FlowWriter {
   dirty = true;
   private writing = false;
+  /** The last write failed (NATS away): retries are not reported again. */
+  private failing = false;
   private stopped = false;
   private ended = false;
   private retry: ReturnType<typeof setTimeout> | undefined;
@@ -180,12 +183,15 @@ class FlowWriter {
     } catch (error) {
       this.dirty = true;
       this.writing = false;
-      this.options.onError(error, `writing flow snapshot ${this.key}`);
+      // Once per outage, not at every retry.
+      if (!this.failing) this.options.onError(error, `writing flow snapshot ${this.key}`);
+      this.failing = true;
       clearTimeout(this.retry);
       this.retry = setTimeout(() => void this.write(), RETRY_MS);
       return;
     }
     this.writing = false;
+    this.failing = false;
     // Ended while the write was on its way: make sure the delete comes after it.
     if (this.ended) void forget(this.bucket, this.key, this.options);
     else if (this.dirty) void this.write();

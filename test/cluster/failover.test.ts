@@ -73,6 +73,10 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, a node lost', () => {
       .get(heir.node)!
       .next((r) => r.type === 'acquired' && r.asterisk === victimPbx, 60_000, from.get(heir.node));
     expect(acquired.restored).toEqual({ found: CALLERS, dropped: 0 });
+    // Every call of the PBX has its channel actor back on the heir, its flow resumed in the menu.
+    const channels = await cluster.client.channels(victimPbx);
+    expect(channels).toHaveLength(CALLERS);
+    expect(channels.filter((channel) => channel.flow === 'menu')).toHaveLength(CALLERS);
     console.info(
       `failover of ${CALLERS} calls: lease taken ${Math.round(leasedAfterMs)} ms after SIGKILL, flows resumed ${Math.round(acquired.t! - killedAt)} ms after it`,
     );

@@ -43,6 +43,7 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
   const ttlMs = options.leaseTtlMs ?? DEFAULT_STORE_LIMITS.leaseTtlMs;
   const renewMs = ttlMs / 3;
   const pollMs = options.pollMs ?? 250;
+  const joinGraceMs = Math.min(ttlMs, 3_000);
   const logger = (options.logger ?? getDefaultLogger()).child({ node });
   const bus = createEmitter<ClusterNodeEvents>();
   const handlers: Array<readonly [CallMatch, CallHandler]> = [];
@@ -143,9 +144,9 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
   };
 
   const acquireFree = async (): Promise<void> => {
-    // A node that just joined waits one lease time, so that the nodes started together see each
+    // A node that just joined waits a while (a lease time, 3 s at most), so that the nodes started together see each
     // other before they share the Asterisks out (otherwise the first one up would take them all).
-    if (joinedAt === undefined || performance.now() - joinedAt < ttlMs) return;
+    if (joinedAt === undefined || performance.now() - joinedAt < joinGraceMs) return;
     const [leases, nodes] = await Promise.all([
       Promise.all(options.asterisks.map((a) => readLease(stores!.leases, a.id))),
       liveNodes(stores!.nodes),

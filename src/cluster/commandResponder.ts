@@ -7,18 +7,15 @@ import type { Runtime } from '../runtime/createRuntime.js';
 import {
   type CallRef,
   type ChannelTarget,
+  ClusterCommandRequestError,
   type ClusterCommands,
   COMMAND_VERBS,
   type CommandReply,
   type CommandVerb,
   MAX_COMMAND_BYTES,
 } from './commandTypes.js';
+import { InspectionOnDemand } from './inspectionOnDemand.js';
 import { commandSubject } from './subjects.js';
-
-/** A request that cannot be carried out as asked (bad JSON, unknown verb, too large). */
-export class ClusterCommandRequestError extends Error {
-  override readonly name = 'ClusterCommandRequestError';
-}
 
 type Handlers = {
   [V in CommandVerb]: (args: ClusterCommands[V]['args']) => Promise<ClusterCommands[V]['result']>;
@@ -46,6 +43,7 @@ export function answerCommands(
       throw new NoSuchCallError(`No live channel ${JSON.stringify(target)} on ${asterisk}`);
     return call;
   };
+  const inspection = new InspectionOnDemand(runtime);
   const ref = (call: Call): CallRef => ({ uniqueid: call.uniqueid, name: call.name });
   const handlers: Handlers = {
     hangup: async (args) => {
@@ -74,10 +72,12 @@ export function answerCommands(
           name: context.name,
           linkedid: context.linkedid,
           state: describeChannel(actor.getSnapshot()),
+          context: context.dialplan.context,
           exten: context.dialplan.exten,
           ...(flow ? { flow: flow.value } : {}),
         };
       }),
+    inspect: async (args) => inspection.answer(args),
   };
   const subscriptions: Subscription[] = COMMAND_VERBS.map((verb) =>
     nc.subscribe(commandSubject(asterisk, verb), {
@@ -113,6 +113,7 @@ export function answerCommands(
   return {
     stop: () => {
       for (const subscription of subscriptions) subscription.unsubscribe();
+      inspection.stop();
     },
   };
 }

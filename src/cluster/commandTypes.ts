@@ -22,7 +22,19 @@ export interface ClusterCommands {
   };
   /** The live channels and call flows of that Asterisk, for a look from any node. */
   channels: { args: Record<string, never>; result: ChannelSummary[] };
+  /**
+   * The owner's inspector API (`/api/actors`, `/api/actors/:id`, `/api/machines`,
+   * `/api/machines/:id`), for an inspector on another node; `null` for an unknown actor or machine.
+   */
+  inspect: { args: InspectQuery; result: unknown };
 }
+
+/** What `inspect` asks the owner's actor registry for. */
+export type InspectQuery =
+  | { readonly what: 'actors' }
+  | { readonly what: 'actor'; readonly id: string }
+  | { readonly what: 'machines' }
+  | { readonly what: 'machine'; readonly id: string };
 
 /** A command's name. */
 export type CommandVerb = keyof ClusterCommands;
@@ -33,6 +45,7 @@ export const COMMAND_VERBS: readonly CommandVerb[] = [
   'originate',
   'redirect',
   'channels',
+  'inspect',
 ];
 
 /** The channel a command acted on. */
@@ -44,7 +57,9 @@ export interface CallRef {
 /** One live channel, as `channels` lists it. */
 export interface ChannelSummary extends CallRef {
   readonly linkedid: string;
+  /** `hungUp` once it hung up (it lingers a moment), else its line state (`answered+inAgi`). */
   readonly state: string;
+  readonly context: string;
   readonly exten: string;
   /** The state value of its call flow, when one runs. */
   readonly flow?: unknown;
@@ -61,3 +76,8 @@ export type CommandReply =
 
 /** Largest command request accepted, in bytes. */
 export const MAX_COMMAND_BYTES = 64 * 1024;
+
+/** A request that cannot be carried out as asked (bad JSON, unknown verb, too large). */
+export class ClusterCommandRequestError extends Error {
+  override readonly name = 'ClusterCommandRequestError';
+}

@@ -20,6 +20,11 @@ export {
   RemoteCommandError,
 } from './ClusterClient.js';
 export { clusterDtmfInjector } from './clusterDtmfInjector.js';
+export {
+  type ClusterInspectorHandle,
+  type ClusterInspectorOptions,
+  startClusterInspector,
+} from './clusterInspector.js';
 export { createClusterNode } from './clusterNode.js';
 export type {
   ClusterNode,
@@ -43,12 +48,15 @@ export type {
   ChannelTarget,
   ClusterCommands,
   CommandVerb,
+  InspectQuery,
 } from './commandTypes.js';
 export { type CallEventMessage, DEFAULT_OUTAGE_BUFFER } from './eventPublisher.js';
 export { LeaseFencedError } from './fencedClient.js';
 export { decodeFlowSnapshot, encodeFlowSnapshot, FlowSnapshotError } from './flowSnapshot.js';
+export { MAX_INSPECT_REPLY_BYTES } from './inspectionOnDemand.js';
 export { AsteriskLease, type LeaseRecord, readLease } from './lease.js';
 export { type ClusterStatus, type NodeRecord, readClusterStatus } from './membership.js';
+export { MAX_STREAM_CLIENTS } from './remoteActorStream.js';
 export {
   type CallEventKind,
   callEventFilter,

@@ -7,12 +7,32 @@ import type { InjectDtmfOptions } from '../calls/originateOptions.js';
 
 /**
  * Where injections go: a runtime, or anything with its `injectDtmf` that names the call it reached
- * (a cluster node's injector for an Asterisk another node supervises, see `octostate/cluster`).
+ * (a cluster's injector, which reaches the calls of several Asterisks: see `octostate/cluster`).
  */
 export interface DtmfInjector {
+  /**
+   * The Asterisks it reaches, when more than one may: a request may then name one (`asterisk`).
+   * A request naming an Asterisk is refused (400) by an injector without this list.
+   */
+  readonly asterisks?: readonly string[];
   injectDtmf(
-    options: InjectDtmfOptions,
+    options: InjectDtmfOptions & { readonly asterisk?: string },
   ): Promise<{ readonly name: string; readonly uniqueid: string }>;
+}
+
+/**
+ * Thrown by an injector reaching several Asterisks when more than one has a call at the extension
+ * and the request named none: the endpoint answers 409 rather than guess.
+ */
+export class AmbiguousCallError extends Error {
+  override readonly name = 'AmbiguousCallError';
+  constructor(
+    message: string,
+    /** The Asterisks with a call there. */
+    readonly asterisks: readonly string[],
+  ) {
+    super(message);
+  }
 }
 
 /** Settings of {@link startDtmfInjectionServer}. */
@@ -43,12 +63,15 @@ const MAX_BODY_BYTES = 4096;
  * injected on the line".
  *
  * `POST /dtmf` with `Authorization: Bearer <token>` and a JSON body
- * `{ "extension": "403", "digit": "5", "context"?: "default", "durationMs"?: 250 }` answers
+ * `{ "extension": "403", "digit": "5", "context"?: "default", "durationMs"?: 250 }` (and, for an
+ * injector that reaches several Asterisks, `"asterisk"?: "pbx2"`) answers
  * `200 { "ok": true, "channel", "uniqueid" }` once Asterisk queued the digit; `400` for a bad body,
- * digit or `durationMs` (a whole number from 80 to 2000), `401` without the right token, `404` when
- * no call is at that extension (or for another path), `405` for another method, `413` for a body
- * over 4 KiB, `429` (with `Retry-After`) when too many injected digits still wait to be heard by
- * that call or by the runtime (nothing is sent then), `502` when Asterisk refused. Every error is
+ * digit or `durationMs` (a whole number from 80 to 2000), or an Asterisk the injector does not
+ * reach, `401` without the right token, `404` when no call is at that extension (or for another
+ * path), `405` for another method, `409` when calls at that extension are on several Asterisks and
+ * the body named none, `413` for a body over 4 KiB, `429` (with `Retry-After`) when too many
+ * injected digits still wait to be heard by that call or by the runtime (nothing is sent then),
+ * `502` when Asterisk refused. Every error is
  * `{ "ok": false, "error": "<what>" }`.
  *
  * @example
@@ -113,6 +136,7 @@ async function handle(
   const digit = fields?.digit;
   const context = fields?.context;
   const durationMs = fields?.durationMs;
+  const asterisk = fields?.asterisk;
   if (typeof extension !== 'string' || extension === '' || typeof digit !== 'string') {
     return reply(response, 400, {
       ok: false,
@@ -128,12 +152,21 @@ async function handle(
       error: 'context must be a string, durationMs a number',
     });
   }
+  if (asterisk !== undefined && !runtime.asterisks?.includes(asterisk as string)) {
+    return reply(response, 400, {
+      ok: false,
+      error: runtime.asterisks
+        ? `asterisk must be one of ${runtime.asterisks.join(', ')}`
+        : 'this endpoint reaches one Asterisk: no "asterisk" field',
+    });
+  }
   try {
     const call = await runtime.injectDtmf({
       exten: extension,
       digit,
       ...(context === undefined ? {} : { context }),
       ...(durationMs === undefined ? {} : { durationMs }),
+      ...(asterisk === undefined ? {} : { asterisk: asterisk as string }),
     });
     return reply(response, 200, { ok: true, channel: call.name, uniqueid: call.uniqueid });
   } catch (error) {
@@ -141,6 +174,8 @@ async function handle(
       return reply(response, 400, { ok: false, error: error.message });
     if (error instanceof NoSuchCallError)
       return reply(response, 404, { ok: false, error: error.message });
+    if (error instanceof AmbiguousCallError)
+      return reply(response, 409, { ok: false, error: error.message, asterisks: error.asterisks });
     if (error instanceof DtmfInjectionBusyError) {
       response.setHeader('Retry-After', '1');
       return reply(response, 429, { ok: false, error: error.message });

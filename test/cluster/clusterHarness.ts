@@ -131,11 +131,15 @@ export class ClusterHarness {
       nodes: string[];
       callersPerPbx: number;
       leaseTtlMs?: number;
+      /** Asterisks the harness does not start (a real one): id -> AMI port on 127.0.0.1. */
+      external?: Record<string, number>;
     },
   ) {}
 
   async start(): Promise<void> {
     this.nats = await startNatsServer();
+    for (const [id, port] of Object.entries(this.options.external ?? {}))
+      this.pbxPorts.set(id, port);
     await Promise.all(
       this.options.pbxes.map(async (id) => {
         const pbx = spawnScript(id, 'test/cluster/processes/pbxProcess.ts', [
@@ -168,7 +172,7 @@ export class ClusterHarness {
       this.natsProxies.set(node, natsProxy);
     }
     const asterisks = [];
-    for (const id of this.options.pbxes) {
+    for (const id of [...this.options.pbxes, ...Object.keys(this.options.external ?? {})]) {
       const proxy = await this.tapAmi(node, id);
       asterisks.push({ id, url: `ami://manager:secret@127.0.0.1:${proxy.port}` });
     }

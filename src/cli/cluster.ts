@@ -1,7 +1,8 @@
 import type { CliCommand } from './command.js';
-import { readFlags } from './flags.js';
+import { portNumber, readFlags } from './flags.js';
+import { untilStopped } from './untilStopped.js';
 
-const USAGE = `Usage: octostate cluster <status|calls> [options]
+const USAGE = `Usage: octostate cluster <status|calls|inspect> [options]
 
 Looks at a cluster of octostate nodes through its NATS server (see "Running a cluster" in the
 README). Any process that reaches NATS can: no node needs to be asked.
@@ -10,10 +11,16 @@ README). Any process that reaches NATS can: no node needs to be asked.
                        holds each Asterisk's lease, and the call flows stored for a takeover
   calls --asterisk ID  the live channels of one Asterisk and the state of their call flows, as the
                        node that supervises it answers
+  inspect              serves the inspector of the whole cluster on 127.0.0.1: every Asterisk's
+                       calls, and each Asterisk's actors as the node that supervises it shows them
+                       (until Ctrl-C or --seconds)
 
 Options:
   --nats <url>         the NATS server (default: $OCTOSTATE_NATS_URL, else nats://127.0.0.1:4222)
-  --asterisk <id>      with calls: which Asterisk
+  --asterisk <id>      with calls: which Asterisk; with inspect: one to show (repeat it; default:
+                       those supervised now)
+  --port <n>           with inspect: its port (default: a free one)
+  --seconds <n>        with inspect: stop after n seconds
   --json               print JSON instead of the readable form
   -h, --help           show this help
 
@@ -22,13 +29,15 @@ Exit status: 0 on success, 1 when NATS or the owning node cannot be reached, 2 o
 
 const OPTIONS = {
   nats: { type: 'string' },
-  asterisk: { type: 'string' },
+  asterisk: { type: 'string', multiple: true },
+  port: { type: 'string' },
+  seconds: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
 export const command: CliCommand = {
-  summary: 'look at a cluster through NATS: nodes, leases, Asterisks, calls per node',
+  summary: 'look at a cluster through NATS: nodes, leases, calls per node, its inspector',
   usage: USAGE,
   async run(argv) {
     const [action, ...rest] = argv;
@@ -36,20 +45,23 @@ export const command: CliCommand = {
       process.stdout.write(USAGE);
       return 0;
     }
-    if (action !== 'status' && action !== 'calls') {
-      process.stderr.write(`octostate cluster: say status or calls\n\n${USAGE}`);
+    if (action !== 'status' && action !== 'calls' && action !== 'inspect') {
+      process.stderr.write(`octostate cluster: say status, calls or inspect\n\n${USAGE}`);
       return 2;
     }
     const read = readFlags('cluster', USAGE, rest, OPTIONS, (flags) => {
-      if (action === 'calls' && !flags.asterisk) throw new TypeError('calls needs --asterisk');
+      if (action === 'calls' && flags.asterisk?.length !== 1)
+        throw new TypeError('calls needs one --asterisk');
+      if (flags.seconds !== undefined && !(Number(flags.seconds) > 0))
+        throw new TypeError(`Bad --seconds: ${flags.seconds}`);
+      if (flags.port !== undefined) portNumber('--port', flags.port);
       return flags.nats ?? process.env.OCTOSTATE_NATS_URL ?? 'nats://127.0.0.1:4222';
     });
     if (!read.ok) return read.exitCode;
     // Loaded here: the other commands never load the NATS client.
     const { connect } = await import('@nats-io/transport-node');
-    const { ClusterClient, openClusterStoresToRead, readClusterStatus } = await import(
-      '../cluster/index.js'
-    );
+    const { ClusterClient, openClusterStoresToRead, readClusterStatus, startClusterInspector } =
+      await import('../cluster/index.js');
     let nc: Awaited<ReturnType<typeof connect>>;
     try {
       nc = await connect({ servers: read.checked, maxReconnectAttempts: 0, timeout: 5_000 });
@@ -59,7 +71,7 @@ export const command: CliCommand = {
     }
     try {
       if (action === 'calls') {
-        const calls = await new ClusterClient(nc).channels(read.flags.asterisk!);
+        const calls = await new ClusterClient(nc).channels(read.flags.asterisk![0]!);
         process.stdout.write(
           read.flags.json
             ? `${JSON.stringify(calls)}\n`
@@ -73,6 +85,27 @@ export const command: CliCommand = {
         return 0;
       }
       const status = await readClusterStatus(await openClusterStoresToRead(nc));
+      if (action === 'inspect') {
+        const asterisks = read.flags.asterisk ?? status.leases.map((lease) => lease.asterisk);
+        if (asterisks.length === 0) {
+          process.stderr.write(
+            'octostate cluster: no Asterisk is supervised now: name some (--asterisk)\n',
+          );
+          return 1;
+        }
+        const inspector = await startClusterInspector({
+          client: new ClusterClient(nc),
+          asterisks,
+          port: read.flags.port === undefined ? 0 : portNumber('--port', read.flags.port),
+        });
+        process.stdout.write(
+          `octostate: cluster inspector at ${inspector.url} (${asterisks.join(', ')})\n`,
+        );
+        const seconds = read.flags.seconds === undefined ? undefined : Number(read.flags.seconds);
+        await untilStopped(seconds === undefined ? {} : { seconds });
+        await inspector.close();
+        return 0;
+      }
       process.stdout.write(read.flags.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
       return 0;
     } catch (error) {

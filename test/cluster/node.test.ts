@@ -177,7 +177,24 @@ describeWithNats('a cluster node seen through NATS', () => {
     expect(JSON.parse(calls.stdout())).toEqual([]);
     const usage = runTsx('src/cli/main.ts', ['cluster', 'calls', '--nats', nats.url]);
     expect((await usage.exit).code).toBe(2);
-    expect(usage.stderr()).toContain('calls needs --asterisk');
+    expect(usage.stderr()).toContain('calls needs one --asterisk');
+
+    // The cluster's inspector from a process that is no node: the Asterisks supervised now.
+    const inspect = runTsx('src/cli/main.ts', ['cluster', 'inspect', '--nats', nats.url]);
+    try {
+      await until(() => /inspector at (\S+)/.test(inspect.stdout()), 'the inspector', 60_000);
+      const url = /inspector at (\S+)/.exec(inspect.stdout())![1]!;
+      expect(inspect.stdout()).toContain('(pbx)');
+      const listed = (await (await fetch(`${url}api/calls`)).json()) as unknown;
+      expect(listed).toEqual({ asterisks: [{ id: 'pbx', calls: [] }] });
+      const actors = (await (await fetch(`${url}asterisks/pbx/api/actors`)).json()) as {
+        actors: Array<{ id: string }>;
+      };
+      expect(actors.actors.map((actor) => actor.id)).toEqual(['supervisor']);
+    } finally {
+      inspect.child.kill('SIGTERM');
+    }
+    expect((await inspect.exit).code).toBe(0);
   });
 
   it('should release its lease when it closes, for a standby to take at once', async () => {

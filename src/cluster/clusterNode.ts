@@ -211,17 +211,18 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
     if (!closed) pollTimer = setTimeout(() => void pollLoop(), pollMs);
   };
 
+  const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
+  /** Both connections (this thread's, the lease thread's) retry for ever and notice a loss fast. */
+  const natsOptions = {
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 250,
+    reconnectJitter: 100,
+    pingInterval: Math.max(500, ttlMs / 3),
+    maxPingOut: 2,
+    ...options.nats,
+  };
   const starting = (async () => {
-    nc = await connect({
-      servers: typeof options.servers === 'string' ? options.servers : [...options.servers],
-      name: `octostate-${node}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 250,
-      reconnectJitter: 100,
-      pingInterval: Math.max(500, ttlMs / 3),
-      maxPingOut: 2,
-      ...options.nats,
-    });
+    nc = await connect({ servers, name: `octostate-${node}`, ...natsOptions });
     connected = true;
     void (async () => {
       for await (const status of nc.status()) {
@@ -241,15 +242,8 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
     keeper = new LeaseKeeper(
       options.asterisks.map((a) => a.id),
       {
-        servers: typeof options.servers === 'string' ? [options.servers] : [...options.servers],
-        nats: {
-          maxReconnectAttempts: -1,
-          reconnectTimeWait: 250,
-          reconnectJitter: 100,
-          pingInterval: Math.max(500, ttlMs / 3),
-          maxPingOut: 2,
-          ...options.nats,
-        },
+        servers,
+        nats: natsOptions,
         node,
         ttlMs,
         maxStallMs: options.maxStallMs ?? 10_000,

@@ -151,7 +151,7 @@ function schedule(list, detail) {
 function loadMachine(id) {
   if (machines[id] !== undefined) return;
   machines[id] = null;
-  const base = '/api/machines/' + encodeURIComponent(id);
+  const base = 'api/machines/' + encodeURIComponent(id);
   Promise.all([fetch(base).then((r) => r.ok ? r.json() : null), fetch(base + '/diagram').then((r) => r.ok ? r.text() : null)])
     .then(([json, svg]) => { machines[id] = json && svg ? { json, svg } : undefined; schedule(false, true); });
 }
@@ -162,7 +162,7 @@ function followCall(group) {
   view.call = null;
   selectedSeq = null;
   $('step').innerHTML = '<p>Select a step of the time line.</p>';
-  callStream = group === null ? null : new EventSource('/events?call=' + encodeURIComponent(group));
+  callStream = group === null ? null : new EventSource('events?call=' + encodeURIComponent(group));
   if (!callStream) return;
   for (const kind of ['reset', 'actors', 'steps']) {
     callStream.addEventListener(kind, (message) => {
@@ -177,7 +177,7 @@ function select(id) {
   if (decodeURIComponent(location.hash.slice(1)) !== id) history.replaceState(null, '', '#' + encodeURIComponent(id));
   const known = view.actors[id];
   if (known) followCall(known.group);
-  else fetch('/api/actors/' + encodeURIComponent(id)).then((r) => r.ok ? r.json() : null).then((data) => {
+  else fetch('api/actors/' + encodeURIComponent(id)).then((r) => r.ok ? r.json() : null).then((data) => {
     if (data && selected === id) followCall(data.actor.group);
     schedule(false, true);
   });
@@ -186,7 +186,7 @@ function select(id) {
 function selectStep(seq) {
   selectedSeq = seq;
   schedule(false, true);
-  fetch('/api/calls/' + encodeURIComponent(callId) + '/steps/' + seq).then((r) => r.ok ? r.json() : null).then((step) => {
+  fetch('api/calls/' + encodeURIComponent(callId) + '/steps/' + seq).then((r) => r.ok ? r.json() : null).then((step) => {
     if (step && selectedSeq === seq) $('step').innerHTML = renderStepDetail(step);
   });
 }
@@ -206,7 +206,7 @@ $('filter').addEventListener('input', () => {
   filter = $('filter').value;
   renderList();
 });
-const source = new EventSource('/events');
+const source = new EventSource('events');
 for (const kind of ['reset', 'actors']) {
   source.addEventListener(kind, (message) => {
     applyListMessage(view, kind, JSON.parse(message.data));
@@ -222,9 +222,10 @@ schedule(true, true);
 /**
  * The inspector's page (served at `/`): one self-contained HTML document, no CDN. Its script is
  * the tested functions of `pageModel.ts` and `pageViews.ts` plus the glue to the server: the list
- * stream (`/events`), the selected call's stream (`/events?call=`), the statechart drawn by the
- * server (`/api/machines/:id/diagram`, the same SVG as `octostate diagram`) with active states and
- * the last transition marked, the call's time line, and the step selected in it.
+ * stream (`events`), the selected call's stream (`events?call=`), the statechart drawn by the
+ * server (`api/machines/:id/diagram`, the same SVG as `octostate diagram`) with active states and
+ * the last transition marked, the call's time line, and the step selected in it. Its requests are
+ * relative to the page, so that a cluster's inspector can serve it under a prefix.
  *
  * @example
  * response.end(inspectorPage());

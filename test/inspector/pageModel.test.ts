@@ -325,7 +325,7 @@ describe('the inspector page logic', () => {
     const flush = () => {
       for (const frame of frames.splice(0)) frame();
     };
-    expect(sources.map((source) => source.url)).toEqual(['/events']);
+    expect(sources.map((source) => source.url)).toEqual(['events']);
     sources[0]?.listeners.reset?.({ data: '{}' });
     sources[0]?.listeners.actors?.({ data: JSON.stringify({ upsert: ACTORS, removed: [] }) });
     flush();
@@ -341,7 +341,7 @@ describe('the inspector page logic', () => {
       target: { closest: () => ({ getAttribute: () => 'channel:3' }) },
     });
     flush();
-    expect(sources.map((source) => source.url)).toEqual(['/events', '/events?call=B']);
+    expect(sources.map((source) => source.url)).toEqual(['events', 'events?call=B']);
     expect(location.hash).toBe('#channel%3A3');
     expect(element('head').innerHTML).toBe('<p>loading…</p>');
   });

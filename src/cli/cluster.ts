@@ -94,7 +94,7 @@ export const command: CliCommand = {
           return 1;
         }
         const inspector = await startClusterInspector({
-          client: new ClusterClient(nc),
+          nats: nc,
           asterisks,
           port: read.flags.port === undefined ? 0 : portNumber('--port', read.flags.port),
         });

@@ -12,7 +12,6 @@ import type {
   ClusterCommands,
   CommandReply,
   CommandVerb,
-  InspectQuery,
 } from './commandTypes.js';
 import { checkAsteriskId, commandSubject } from './subjects.js';
 
@@ -88,11 +87,6 @@ export class ClusterClient {
 
   channels(asterisk: string): Promise<ChannelSummary[]> {
     return this.command(asterisk, 'channels', {});
-  }
-
-  /** Asks the owner's inspector (see `startClusterInspector`); `null` when it knows no such id. */
-  inspect(asterisk: string, query: InspectQuery): Promise<unknown> {
-    return this.command(asterisk, 'inspect', query);
   }
 
   /** Sends any command and resolves with its result; rejects with a {@link ClusterCommandError}. */

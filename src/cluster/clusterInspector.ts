@@ -1,102 +1,186 @@
+import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fromLoopback, PAGE_HEADERS, sendJson } from '../inspector/loopbackHttp.js';
-import { inspectorPage } from '../inspector/page.js';
+import { createInbox, type NatsConnection } from '@nats-io/transport-node';
+import { InspectorAccess, inspectorToken } from '../inspector/inspectorAccess.js';
 import {
-  type ClusterClient,
+  ClusterClient,
   ClusterTimeoutError,
   NoOwnerError,
   RemoteCommandError,
 } from './ClusterClient.js';
-import type { InspectQuery } from './commandTypes.js';
-import { RemoteActorStream } from './remoteActorStream.js';
+import { INSPECT_HEARTBEAT_MS, INSPECT_STREAM_END } from './inspectionOnDemand.js';
 import { checkAsteriskId } from './subjects.js';
 
 /** How to start a cluster's inspector. */
 export interface ClusterInspectorOptions {
-  /** A client on the cluster's NATS (a node's `client`, or one of any process). */
-  readonly client: ClusterClient;
+  /** The cluster's NATS connection (a node's `nats`, or one of any process). */
+  readonly nats: NatsConnection;
   /** The Asterisks to show. */
   readonly asterisks: readonly string[];
-  /** The TCP port on 127.0.0.1 (default 0: a free one, see `url`). */
+  /** The TCP port (default 0: a free one, see `url`). */
   readonly port?: number;
-  /** How often a page's event stream asks the owner for its actors, in ms (default 500). */
-  readonly pollMs?: number;
+  /** The address to listen on (default 127.0.0.1); elsewhere it needs a token, as `startInspector`. */
+  readonly host?: string;
+  /** The token requests must carry (see `startInspector`). */
+  readonly token?: string | false;
 }
 
 /** A running cluster inspector. */
 export interface ClusterInspectorHandle {
-  /** `http://127.0.0.1:<port>/`: the list of Asterisks. */
+  /** The list of Asterisks; with `?token=` when a token is required. */
   readonly url: string;
   readonly port: number;
+  readonly token: string | undefined;
+  /** Event streams it relays now. */
+  streams(): number;
   /** Ends the event streams and closes the server. */
   close(): Promise<void>;
 }
 
-const ACTOR_PATHS: Record<string, (id: string | undefined) => InspectQuery | undefined> = {
-  actors: (id) => (id === undefined ? { what: 'actors' } : { what: 'actor', id }),
-  machines: (id) => (id === undefined ? { what: 'machines' } : { what: 'machine', id }),
+/** Event streams relayed at most; more are refused (503). */
+export const MAX_RELAYED_STREAMS = 32;
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+  'Referrer-Policy': 'no-referrer',
 };
 
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': 'application/json; charset=utf-8',
+  });
+  response.end(JSON.stringify(body));
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof NoOwnerError) return 503;
+  if (error instanceof ClusterTimeoutError) return 504;
+  if (error instanceof RemoteCommandError && error.remoteName === 'ClusterCommandRequestError')
+    return 400;
+  return 502;
+}
+
 /**
- * The inspector of a whole cluster, from any node (or any process on its NATS), on 127.0.0.1. It
- * proxies to the node that supervises each Asterisk rather than gathering every actor in one place:
- * each question is a NATS request (`inspect`) answered by that Asterisk's lease holder, from an
- * actor registry it runs while someone asks.
+ * The inspector of a whole cluster, from any node or any process on its NATS: under
+ * `/asterisks/<id>/` the ordinary inspector (`startInspector`: page, calls, actors, steps,
+ * statecharts, event streams) of the node that supervises that Asterisk, relayed through NATS; at
+ * `/` the list of Asterisks, at `/api/cluster/calls` every Asterisk's live channels and flow states.
  *
- * - `GET /`: links to each Asterisk's page; `GET /api/calls`: the live channels of every Asterisk
- *   with their call flow's state (`{ asterisks: [{ id, calls } | { id, error }] }`);
- * - `GET /asterisks/<id>/`: the inspector's page for that Asterisk, with its API under the same
- *   prefix (`api/actors`, `api/actors/:id`, `api/machines/:id`, `events`) as `startInspector`
- *   serves it for one runtime. The event stream asks the owner every `pollMs` (see
- *   `RemoteActorStream`) and follows the lease through a failover.
- *
- * Answers 503 when nobody supervises the Asterisk now, 504 when its owner does not answer in time,
- * 404 for an Asterisk it does not show or an unknown actor. Same guards as `startInspector`:
- * loopback clients naming a loopback `Host`, `GET` only.
+ * It proxies to the owner rather than gathering every actor in one place: each page or API request
+ * is an `inspect` command answered by the lease holder from an inspector it runs while asked (see
+ * `InspectionOnDemand`); an event stream (`events`) is an `inspectStream` command after which the
+ * owner sends the stream's bytes as requests to an inbox of this process, each answered once
+ * written to the browser (back-pressure), with an empty one every 5 s of silence. A stream with
+ * nothing for three of those (its owner died or let the Asterisk go) is ended: the page's
+ * `EventSource` reconnects, to whoever holds the lease then. 503 while nobody supervises the
+ * Asterisk, 504 when its owner does not answer in time.
  *
  * @example
- * const inspector = await startClusterInspector({ client: node.client, asterisks: ['pbx1', 'pbx2'] });
- * console.log(`${inspector.url}asterisks/pbx2/`);
+ * const inspector = await startClusterInspector({ nats: node.nats, asterisks: ['pbx1', 'pbx2'] });
+ * console.log(`${inspector.url}`);
  */
 export async function startClusterInspector(
   options: ClusterInspectorOptions,
 ): Promise<ClusterInspectorHandle> {
   const asterisks = options.asterisks.map(checkAsteriskId);
-  const streams = new Map(
-    asterisks.map((id) => [id, new RemoteActorStream(options.client, id, options.pollMs ?? 500)]),
-  );
-  const page = inspectorPage();
-  let port = 0;
+  const host = options.host ?? '127.0.0.1';
+  const token = inspectorToken(host, options.token);
+  const client = new ClusterClient(options.nats);
+  const relays = new Set<() => void>();
+  let access: InspectorAccess | undefined;
 
-  const failed = (response: ServerResponse, error: unknown): void => {
-    const status =
-      error instanceof NoOwnerError ? 503 : error instanceof ClusterTimeoutError ? 504 : 502;
-    const message =
-      error instanceof RemoteCommandError ? `${error.remoteName}: ${error.message}` : String(error);
-    sendJson(response, status, { error: message });
+  const relayStream = async (
+    asterisk: string,
+    path: string,
+    response: ServerResponse,
+  ): Promise<void> => {
+    if (relays.size >= MAX_RELAYED_STREAMS)
+      return send(response, 503, { error: 'too many event streams' });
+    const inbox = createInbox();
+    let heardAt = performance.now();
+    // Chunks can come before the command's answer: they wait for the response's head.
+    let opened: () => void = () => {};
+    let writing = new Promise<void>((resolve) => {
+      opened = resolve;
+    });
+    const subscription = options.nats.subscribe(inbox, {
+      callback: (error, message) => {
+        if (error) return;
+        heardAt = performance.now();
+        if (message.data.length === 1 && message.data[0] === INSPECT_STREAM_END[0]) {
+          void writing.then(end);
+          return;
+        }
+        writing = writing.then(async () => {
+          if (message.data.length > 0 && !response.write(message.data))
+            await once(response, 'drain').catch(() => {});
+          message.respond();
+        });
+      },
+    });
+    const watchdog = setInterval(() => {
+      if (performance.now() - heardAt > 3 * INSPECT_HEARTBEAT_MS) end();
+    }, INSPECT_HEARTBEAT_MS);
+    const end = (): void => {
+      relays.delete(end);
+      clearInterval(watchdog);
+      subscription.unsubscribe();
+      response.end();
+    };
+    relays.add(end);
+    response.on('close', end);
+    const refuse = (status: number, error: string): void => {
+      clearInterval(watchdog);
+      subscription.unsubscribe();
+      relays.delete(end);
+      send(response, status, { error });
+    };
+    try {
+      const answer = await client.command(asterisk, 'inspectStream', { path, inbox });
+      if (answer.status !== 200)
+        return refuse(answer.status, `the owner's inspector said ${answer.status}`);
+    } catch (error) {
+      return refuse(statusOf(error), String(error));
+    }
+    response.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      Connection: 'keep-alive',
+    });
+    opened();
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    if (!fromLoopback(request, port)) return sendJson(response, 403, { error: 'forbidden' });
+    const url = new URL(request.url ?? '/', 'http://inspector');
+    const verdict = access?.check(request, url) ?? { kind: 'refused', status: 403, reason: '' };
+    if (verdict.kind === 'refused')
+      return send(response, verdict.status, { error: verdict.reason });
+    if (verdict.kind === 'exchange') {
+      response.writeHead(303, {
+        ...SECURITY_HEADERS,
+        'Set-Cookie': verdict.cookie,
+        Location: verdict.location,
+      });
+      return void response.end();
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
-      return sendJson(response, 405, { error: 'method not allowed' });
+      return send(response, 405, { error: 'method not allowed' });
     }
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    let parts: string[];
-    try {
-      parts = path.split('/').slice(1).map(decodeURIComponent);
-    } catch {
-      return sendJson(response, 400, { error: 'bad path' });
-    }
-    if (path === '/') {
-      response.writeHead(200, PAGE_HEADERS);
+    if (url.pathname === '/') {
+      response.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': "default-src 'none'",
+      });
       return void response.end(indexPage(asterisks));
     }
-    if (path === '/api/calls') {
-      const listings = await Promise.allSettled(asterisks.map((id) => options.client.channels(id)));
-      return sendJson(response, 200, {
+    if (url.pathname === '/api/cluster/calls') {
+      const listings = await Promise.allSettled(asterisks.map((id) => client.channels(id)));
+      return send(response, 200, {
         asterisks: asterisks.map((id, index) => {
           const listing = listings[index]!;
           return listing.status === 'fulfilled'
@@ -105,56 +189,54 @@ export async function startClusterInspector(
         }),
       });
     }
-    const [root, asterisk, section, kind, id, ...rest] = parts;
-    const stream = asterisk === undefined ? undefined : streams.get(asterisk);
-    if (root !== 'asterisks' || asterisk === undefined || !stream)
-      return sendJson(response, 404, { error: 'not found' });
-    if (section === undefined) {
-      response.writeHead(308, { Location: `/asterisks/${encodeURIComponent(asterisk)}/` });
+    const match = /^\/asterisks\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    const asterisk = match?.[1];
+    if (!match || asterisk === undefined || !asterisks.includes(asterisk))
+      return send(response, 404, { error: 'not found' });
+    if (match[2] === undefined) {
+      response.writeHead(308, { ...SECURITY_HEADERS, Location: `/asterisks/${asterisk}/` });
       return void response.end();
     }
-    if (section === '' && parts.length === 3) {
-      response.writeHead(200, PAGE_HEADERS);
-      return void response.end(page);
-    }
-    if (section === 'events' && parts.length === 3) {
-      if (!stream.attach(response))
-        sendJson(response, 503, { error: 'too many event streams on this Asterisk' });
-      return;
-    }
-    const query =
-      section === 'api' && kind && rest.length === 0 ? ACTOR_PATHS[kind]?.(id) : undefined;
-    if (!query) return sendJson(response, 404, { error: 'not found' });
+    const path = `${match[2]}${url.search}`;
+    if (match[2] === '/events') return relayStream(asterisk, path, response);
     try {
-      const answer = await options.client.inspect(asterisk, query);
-      if (answer === null) sendJson(response, 404, { error: `no ${query.what} ${id}` });
-      else sendJson(response, 200, answer);
+      const answer = await client.command(asterisk, 'inspect', { path });
+      response.writeHead(answer.status, {
+        ...SECURITY_HEADERS,
+        'Content-Type': answer.type,
+        ...(answer.policy === undefined ? {} : { 'Content-Security-Policy': answer.policy }),
+      });
+      response.end(answer.body);
     } catch (error) {
-      failed(response, error);
+      send(response, statusOf(error), { error: String(error) });
     }
   };
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { error: (error as Error).message });
+      if (!response.headersSent) send(response, 500, { error: (error as Error).message });
       else response.end();
     });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, host, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  port = (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
+  access = new InspectorAccess({ host, port, token });
+  const shownHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://${shownHost}:${port}/${token === undefined ? '' : `?token=${token}`}`,
     port,
+    token,
+    streams: () => relays.size,
     close: () => {
       closing ??= (async () => {
-        for (const stream of streams.values()) stream.close();
+        for (const end of [...relays]) end();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
@@ -170,7 +252,9 @@ function indexPage(asterisks: readonly string[]): string {
   return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>octostate cluster inspector</title></head>
-<body><h1>octostate cluster</h1><p>Each Asterisk's actors, as the node that supervises it shows them (<a href="api/calls">every call, as JSON</a>):</p><ul>${links}</ul></body>
+<body><h1>octostate cluster</h1>
+<p>Each Asterisk's inspector, served by the node that supervises it (<a href="api/cluster/calls">every live call, as JSON</a>):</p>
+<ul>${links}</ul></body>
 </html>
 `;
 }

@@ -43,7 +43,7 @@ export function answerCommands(
       throw new NoSuchCallError(`No live channel ${JSON.stringify(target)} on ${asterisk}`);
     return call;
   };
-  const inspection = new InspectionOnDemand(runtime);
+  const inspection = new InspectionOnDemand(runtime, nc);
   const ref = (call: Call): CallRef => ({ uniqueid: call.uniqueid, name: call.name });
   const handlers: Handlers = {
     hangup: async (args) => {
@@ -77,7 +77,8 @@ export function answerCommands(
           ...(flow ? { flow: flow.value } : {}),
         };
       }),
-    inspect: async (args) => inspection.answer(args),
+    inspect: (args) => inspection.get(args.path),
+    inspectStream: (args) => inspection.stream(args.path, args.inbox),
   };
   const subscriptions: Subscription[] = COMMAND_VERBS.map((verb) =>
     nc.subscribe(commandSubject(asterisk, verb), {

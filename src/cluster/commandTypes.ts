@@ -23,18 +23,29 @@ export interface ClusterCommands {
   /** The live channels and call flows of that Asterisk, for a look from any node. */
   channels: { args: Record<string, never>; result: ChannelSummary[] };
   /**
-   * The owner's inspector API (`/api/actors`, `/api/actors/:id`, `/api/machines`,
-   * `/api/machines/:id`), for an inspector on another node; `null` for an unknown actor or machine.
+   * A page or API request to the owner's inspector (`/`, `/api/calls`, `/api/machines/ivr/diagram`
+   * ...), for an inspector on another node (see `startClusterInspector`).
    */
-  inspect: { args: InspectQuery; result: unknown };
+  inspect: { args: { readonly path: string }; result: InspectReply };
+  /**
+   * Opens the owner's inspector event stream at `path` (`/events`, `/events?call=`): its bytes come
+   * as requests to `inbox`, each to be answered (see `InspectionOnDemand`).
+   */
+  inspectStream: {
+    args: { readonly path: string; readonly inbox: string };
+    result: { readonly status: number };
+  };
 }
 
-/** What `inspect` asks the owner's actor registry for. */
-export type InspectQuery =
-  | { readonly what: 'actors' }
-  | { readonly what: 'actor'; readonly id: string }
-  | { readonly what: 'machines' }
-  | { readonly what: 'machine'; readonly id: string };
+/** An inspector page or API answer, as the owner's inspector gave it. */
+export interface InspectReply {
+  readonly status: number;
+  /** Its `Content-Type`. */
+  readonly type: string;
+  /** Its `Content-Security-Policy`, for the page. */
+  readonly policy?: string;
+  readonly body: string;
+}
 
 /** A command's name. */
 export type CommandVerb = keyof ClusterCommands;
@@ -46,6 +57,7 @@ export const COMMAND_VERBS: readonly CommandVerb[] = [
   'redirect',
   'channels',
   'inspect',
+  'inspectStream',
 ];
 
 /** The channel a command acted on. */

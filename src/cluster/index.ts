@@ -23,6 +23,7 @@ export { clusterDtmfInjector } from './clusterDtmfInjector.js';
 export {
   type ClusterInspectorHandle,
   type ClusterInspectorOptions,
+  MAX_RELAYED_STREAMS,
   startClusterInspector,
 } from './clusterInspector.js';
 export { createClusterNode } from './clusterNode.js';
@@ -48,7 +49,7 @@ export type {
   ChannelTarget,
   ClusterCommands,
   CommandVerb,
-  InspectQuery,
+  InspectReply,
 } from './commandTypes.js';
 export { type CallEventMessage, DEFAULT_OUTAGE_BUFFER } from './eventPublisher.js';
 export { LeaseFencedError } from './fencedClient.js';
@@ -56,7 +57,6 @@ export { decodeFlowSnapshot, encodeFlowSnapshot, FlowSnapshotError } from './flo
 export { MAX_INSPECT_REPLY_BYTES } from './inspectionOnDemand.js';
 export { AsteriskLease, type LeaseRecord, readLease } from './lease.js';
 export { type ClusterStatus, type NodeRecord, readClusterStatus } from './membership.js';
-export { MAX_STREAM_CLIENTS } from './remoteActorStream.js';
 export {
   type CallEventKind,
   callEventFilter,

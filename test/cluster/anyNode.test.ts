@@ -5,7 +5,7 @@ import { clusterDtmfInjector } from '../../src/cluster/clusterDtmfInjector.js';
 import { startClusterInspector } from '../../src/cluster/clusterInspector.js';
 import { createClusterNode } from '../../src/cluster/clusterNode.js';
 import type { ClusterNode } from '../../src/cluster/clusterNodeTypes.js';
-import type { ActorInfo } from '../../src/inspector/actorRegistry.js';
+import type { ActorSummary } from '../../src/inspector/actorViews.js';
 import { ivrMachine } from '../../src/machines/flows/ivrMachine.js';
 import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
 import {
@@ -22,10 +22,12 @@ const TTL = 1_500;
 /** The Server-Sent Events of a stream so far, parsed, and a way to stop reading it. */
 function readEvents(url: string): {
   events: Array<{ kind: string; data: Record<string, unknown> }>;
+  ended: () => boolean;
   stop: () => void;
 } {
   const events: Array<{ kind: string; data: Record<string, unknown> }> = [];
   const abort = new AbortController();
+  let ended = false;
   void (async () => {
     const response = await fetch(url, { signal: abort.signal });
     const decoder = new TextDecoder();
@@ -42,8 +44,12 @@ function readEvents(url: string): {
         end = text.indexOf('\n\n');
       }
     }
-  })().catch(() => {});
-  return { events, stop: () => abort.abort() };
+  })()
+    .catch(() => {})
+    .finally(() => {
+      ended = true;
+    });
+  return { events, ended: () => ended, stop: () => abort.abort() };
 }
 
 /**
@@ -88,7 +94,7 @@ describeWithNats('the DTMF endpoint and the inspector of any node', () => {
   const flowState = async (asterisk: string, uniqueid: string): Promise<string | undefined> => {
     const response = await get(`asterisks/${asterisk}/api/actors`);
     if (response.status !== 200) return undefined;
-    const { actors } = (await response.json()) as { actors: ActorInfo[] };
+    const { actors } = (await response.json()) as { actors: ActorSummary[] };
     return actors.find((actor) => actor.id === `flow:${uniqueid}`)?.state;
   };
   const eventually = async (probe: () => Promise<boolean>, what: string): Promise<void> => {
@@ -108,11 +114,7 @@ describeWithNats('the DTMF endpoint and the inspector of any node', () => {
       runtime: clusterDtmfInjector(a!.client, ['pbx1', 'pbx2']),
       token: TOKEN,
     });
-    inspector = await startClusterInspector({
-      client: a!.client,
-      asterisks: ['pbx1', 'pbx2'],
-      pollMs: 100,
-    });
+    inspector = await startClusterInspector({ nats: a!.nats, asterisks: ['pbx1', 'pbx2'] });
   });
   afterAll(async () => {
     await inspector?.close();
@@ -178,7 +180,7 @@ describeWithNats('the DTMF endpoint and the inspector of any node', () => {
     const phone = pbx2.channels().find((c) => c.exten === '500')!;
     const { uniqueid } = phone;
 
-    const calls = (await (await get('api/calls')).json()) as {
+    const calls = (await (await get('api/cluster/calls')).json()) as {
       asterisks: Array<{ id: string; calls?: Array<{ uniqueid: string; flow?: unknown }> }>;
     };
     expect(calls.asterisks.map((a) => a.id)).toEqual(['pbx1', 'pbx2']);
@@ -186,16 +188,21 @@ describeWithNats('the DTMF endpoint and the inspector of any node', () => {
       expect.objectContaining({ uniqueid, flow: 'passcode', exten: '500' }),
     ]);
 
+    // The owner's inspector, through NATS: actors, calls, statecharts drawn, the page itself.
     expect(await flowState('pbx2', uniqueid)).toBe('passcode');
     const actor = await get(`asterisks/pbx2/api/actors/${encodeURIComponent(`flow:${uniqueid}`)}`);
-    expect(await actor.json()).toMatchObject({ actor: { machine: 'ivr', label: 'ivr' } });
-    const chart = (await (await get('asterisks/pbx2/api/machines/ivr')).json()) as {
-      root: { id: string };
+    expect(await actor.json()).toMatchObject({ actor: { machine: 'ivr' } });
+    const ownCalls = (await (await get('asterisks/pbx2/api/calls')).json()) as {
+      calls: Array<{ id: string }>;
     };
-    expect(chart.root.id).toBe('ivr');
+    expect(ownCalls.calls).toHaveLength(1);
+    const diagram = await get('asterisks/pbx2/api/machines/ivr/diagram');
+    expect(diagram.headers.get('content-type')).toContain('image/svg+xml');
+    expect(await diagram.text()).toContain('<svg');
     expect((await get('asterisks/pbx2/api/actors/nobody')).status).toBe(404);
     expect((await get('asterisks/pbx3/')).status).toBe(404);
     const page = await get('asterisks/pbx2/');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(await page.text()).toContain("new EventSource('events')");
     // fetch sets Host itself: a page of another site resolved to 127.0.0.1 is refused.
     const foreign = await new Promise<number | undefined>((resolve, reject) =>
@@ -206,50 +213,61 @@ describeWithNats('the DTMF endpoint and the inspector of any node', () => {
     );
     expect(foreign).toBe(403);
 
-    // The stream: a snapshot, then the flow's moves as the caller keys the passcode in.
+    // The stream: a reset and the actors, then the flow's moves as the caller keys the passcode in.
+    const upserted = (events: ReturnType<typeof readEvents>['events']) =>
+      events.flatMap((e) => (e.kind === 'actors' ? (e.data.upsert as ActorSummary[]) : []));
     const stream = readEvents(new URL('asterisks/pbx2/events', inspector.url).href);
     try {
-      await until(() => stream.events.some((e) => e.kind === 'snapshot'), 'the snapshot', 30_000);
-      const snapshot = stream.events.find((e) => e.kind === 'snapshot')!.data.actors as ActorInfo[];
-      expect(snapshot.map((a) => a.id)).toEqual(
-        expect.arrayContaining(['supervisor', `channel:${uniqueid}`, `flow:${uniqueid}`]),
+      await until(() => stream.events.some((e) => e.kind === 'reset'), 'the reset', 30_000);
+      await until(
+        () => upserted(stream.events).some((a) => a.id === `flow:${uniqueid}`),
+        'the flow listed',
+        30_000,
       );
       await pbx2.sendDigits(phone.name, '2345', { receive: true });
       await until(
         () =>
-          stream.events.some(
-            (e) =>
-              e.kind === 'updated' &&
-              (e.data.actor as ActorInfo).id === `flow:${uniqueid}` &&
-              (e.data.actor as ActorInfo).state === 'menu',
-          ),
+          upserted(stream.events).some((a) => a.id === `flow:${uniqueid}` && a.state === 'menu'),
         'the flow in the menu, streamed',
         30_000,
       );
+      expect(inspector.streams()).toBe(1);
 
-      // Node b leaves (its flow stored, its lease released); nobody supervises pbx2 until c joins.
+      // Node b leaves (its flow stored, its lease released): the stream ends, nobody answers.
       const b = nodes[1]!;
       await b.close();
+      await until(() => stream.ended(), 'the stream ended with its owner', 30_000);
       expect((await get('asterisks/pbx2/api/actors')).status).toBe(503);
-      const c = await join('c', 2);
-      await eventually(
-        async () => (await flowState('pbx2', uniqueid)) === 'menu',
-        'the heir showing the flow in the menu',
+    } finally {
+      stream.stop();
+    }
+    await until(() => inspector.streams() === 0, 'no stream relayed');
+
+    // Node c takes pbx2 over: the page's stream, opened again, shows the heir's actors.
+    const c = await join('c', 2);
+    await eventually(
+      async () => (await flowState('pbx2', uniqueid)) === 'menu',
+      'the heir showing the flow in the menu',
+    );
+    expect(c.runtime('pbx2')?.flow(uniqueid)?.getSnapshot().value).toBe('menu');
+    const again = readEvents(new URL('asterisks/pbx2/events', inspector.url).href);
+    try {
+      await until(
+        () => upserted(again.events).some((a) => a.id === `flow:${uniqueid}` && a.state === 'menu'),
+        'the resumed flow, streamed from the heir',
+        30_000,
       );
-      expect(c.runtime('pbx2')?.flow(uniqueid)?.getSnapshot().value).toBe('menu');
-      // The stream went on with the heir's actors: the call is still there after the takeover.
-      const after = stream.events.length;
       pbx2.hangup(phone.name);
       await until(
         () =>
-          stream.events
-            .slice(after)
-            .some((e) => e.kind === 'removed' && e.data.id === `channel:${uniqueid}`),
-        'the hung-up channel removed, streamed from the heir',
+          upserted(again.events).some(
+            (a) => a.id === `channel:${uniqueid}` && a.state === 'hungUp',
+          ),
+        'the hang-up, streamed from the heir',
         30_000,
       );
     } finally {
-      stream.stop();
+      again.stop();
     }
   });
 });

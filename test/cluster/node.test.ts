@@ -185,7 +185,7 @@ describeWithNats('a cluster node seen through NATS', () => {
       await until(() => /inspector at (\S+)/.test(inspect.stdout()), 'the inspector', 60_000);
       const url = /inspector at (\S+)/.exec(inspect.stdout())![1]!;
       expect(inspect.stdout()).toContain('(pbx)');
-      const listed = (await (await fetch(`${url}api/calls`)).json()) as unknown;
+      const listed = (await (await fetch(`${url}api/cluster/calls`)).json()) as unknown;
       expect(listed).toEqual({ asterisks: [{ id: 'pbx', calls: [] }] });
       const actors = (await (await fetch(`${url}asterisks/pbx/api/actors`)).json()) as {
         actors: Array<{ id: string }>;

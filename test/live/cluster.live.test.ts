@@ -135,7 +135,7 @@ describe.skipIf(!url || natsMissing)('a cluster with the real Asterisk, its owne
         channel,
       ).toHaveLength(1);
       expect(commands.slice(-2), channel).toEqual(['STREAM FILE vm-goodbye ""', 'HANGUP']);
-      const after = cluster.agi.filter((c) => c.channel === channel && c.at > killedAt);
+      const after = cluster.agi.filter((c) => c.channel === channel && c.at > heir.report.t!);
       expect(new Set(after.map((c) => c.node)), channel).toEqual(new Set([heir.node]));
     }
     expectOneDriverAtATime(cluster.agi);

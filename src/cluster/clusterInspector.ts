@@ -38,6 +38,9 @@ export interface ClusterInspectorHandle {
   close(): Promise<void>;
 }
 
+/** How soon a page's event stream is opened again while nobody supervises its Asterisk, in ms. */
+const RETRY_MS = 2_000;
+
 /** Event streams relayed at most; more are refused (503). */
 export const MAX_RELAYED_STREAMS = 32;
 
@@ -75,8 +78,9 @@ function statusOf(error: unknown): number {
  * owner sends the stream's bytes as requests to an inbox of this process, each answered once
  * written to the browser (back-pressure), with an empty one every 5 s of silence. A stream with
  * nothing for three of those (its owner died or let the Asterisk go) is ended: the page's
- * `EventSource` reconnects, to whoever holds the lease then. 503 while nobody supervises the
- * Asterisk, 504 when its owner does not answer in time.
+ * `EventSource` reconnects, to whoever holds the lease then; while nobody does, a stream is answered
+ * empty with a `retry` of 2 s, so that the page keeps trying. Other requests get 503 while nobody
+ * supervises the Asterisk, 504 when its owner does not answer in time.
  *
  * @example
  * const inspector = await startClusterInspector({ nats: node.nats, asterisks: ['pbx1', 'pbx2'] });
@@ -136,14 +140,23 @@ export async function startClusterInspector(
       clearInterval(watchdog);
       subscription.unsubscribe();
       relays.delete(end);
-      send(response, status, { error });
+      if (status > 0) send(response, status, { error });
     };
     try {
       const answer = await client.command(asterisk, 'inspectStream', { path, inbox });
       if (answer.status !== 200)
         return refuse(answer.status, `the owner's inspector said ${answer.status}`);
     } catch (error) {
-      return refuse(statusOf(error), String(error));
+      if (!(error instanceof NoOwnerError)) return refuse(statusOf(error), String(error));
+      // Mid-failover: an empty stream that asks to be opened again soon. A browser gives up on
+      // an `EventSource` answered with an error, but retries one that ends.
+      refuse(0, '');
+      response.writeHead(200, {
+        ...SECURITY_HEADERS,
+        'Content-Type': 'text/event-stream; charset=utf-8',
+      });
+      response.end(`retry: ${RETRY_MS}\n: nobody supervises ${asterisk} now\n\n`);
+      return;
     }
     response.writeHead(200, {
       ...SECURITY_HEADERS,

@@ -21,8 +21,18 @@ export function followChannel(
   let previous = describeChannel(ref.getSnapshot());
   let claimed = false;
   let announced = false;
+  let offering = false;
   const offer = (): void => {
-    if (!claimed && handlers.size > 0) claimed = handlers.offer(ref, ref.getSnapshot());
+    if (claimed || offering || handlers.size === 0) return;
+    // Starting call logic changes the channel's snapshot, which can reach `next` before `offer`
+    // returns (a channel offered outside its own processing, as at resync): not offered twice.
+    offering = true;
+    try {
+      claimed = handlers.offer(ref, ref.getSnapshot());
+    } finally {
+      offering = false;
+    }
+    if (claimed && !announced) announced = handlers.announce(uniqueid, ref.getSnapshot());
   };
   ref.subscribe({
     next: (snapshot) => {

@@ -1,5 +1,5 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { CallHandler, CallMatch } from '../calls/callHandlers.js';
+import type { CallHandler, CallMatch, HandleOptions } from '../calls/callHandlers.js';
 import { AmiConnection, type AmiConnectionOptions } from '../connection/AmiConnection.js';
 import type { Logger } from '../connection/logger.js';
 import { createRuntime, type Runtime, type RuntimeOptions } from '../runtime/createRuntime.js';
@@ -34,7 +34,7 @@ export interface SupervisionContext {
   readonly stores: ClusterStores;
   /** Whether this node holds the Asterisk's lease now (checked before every action and write). */
   readonly mayDrive: () => boolean;
-  readonly handlers: ReadonlyArray<readonly [CallMatch, CallHandler]>;
+  readonly handlers: ReadonlyArray<readonly [CallMatch, CallHandler, HandleOptions]>;
   readonly runtimeOptions: ClusterRuntimeOptions;
   readonly logger: Logger;
   readonly isConnected: () => boolean;
@@ -74,7 +74,7 @@ export async function superviseAsterisk(context: SupervisionContext): Promise<Su
       stored.restore(call, (error) => context.onError(error, `restoring flow ${call.uniqueid}`)),
   });
   runtime.bus.on('error', ({ error, during }) => context.onError(error, during));
-  for (const [match, handler] of context.handlers) runtime.handle(match, handler);
+  for (const [match, handler, options] of context.handlers) runtime.handle(match, handler, options);
   const persistence = persistFlows(runtime, context.stores.flows, asterisk.id, {
     mayWrite: context.mayDrive,
     onError: context.onError,
@@ -83,15 +83,10 @@ export async function superviseAsterisk(context: SupervisionContext): Promise<Su
     runtime,
     context.nc,
     { asterisk: asterisk.id, node },
-    { isConnected: context.isConnected },
+    { isConnected: context.isConnected, restored: (uniqueid) => stored.wasResumed(uniqueid) },
   );
-  const responder = answerCommands(
-    context.nc,
-    asterisk.id,
-    node,
-    runtime,
-    fencedClient(client, asterisk.id, context.mayDrive, context.onFenced),
-  );
+  // Its commands act through the runtime's Calls, on the fenced client.
+  const responder = answerCommands(context.nc, asterisk.id, node, runtime);
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopping ??= (async () => {

@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import type { CallHandler, CallMatch } from '../calls/callHandlers.js';
+import type { CallHandler, CallMatch, HandleOptions } from '../calls/callHandlers.js';
 import { createEmitter } from '../connection/emitter.js';
 import { getDefaultLogger } from '../connection/logger.js';
 import { leasesToTry } from './assignment.js';
@@ -46,7 +46,7 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
   const joinGraceMs = Math.min(ttlMs, 3_000);
   const logger = (options.logger ?? getDefaultLogger()).child({ node });
   const bus = createEmitter<ClusterNodeEvents>();
-  const handlers: Array<readonly [CallMatch, CallHandler]> = [];
+  const handlers: Array<readonly [CallMatch, CallHandler, HandleOptions]> = [];
   const held = new Map<string, Held>();
   const lastHolder = new Map<string, string>();
   const freeSince = new Map<string, number>();
@@ -269,11 +269,11 @@ export function createClusterNode(options: ClusterNodeOptions): ClusterNode {
       if (!nc) throw new Error('the cluster node is not ready yet');
       return nc;
     },
-    handle: (match, handler) => {
-      const registration = [match, handler] as const;
+    handle: (match, handler, handleOptions = {}) => {
+      const registration = [match, handler, handleOptions] as const;
       handlers.push(registration);
       const removals = [...held.values()].flatMap((e) =>
-        e.supervision ? [e.supervision.runtime.handle(match, handler)] : [],
+        e.supervision ? [e.supervision.runtime.handle(match, handler, handleOptions)] : [],
       );
       return () => {
         handlers.splice(handlers.indexOf(registration), 1);

@@ -1,5 +1,5 @@
 import type { NatsConnection, NodeConnectionOptions } from '@nats-io/transport-node';
-import type { CallHandler, CallMatch } from '../calls/callHandlers.js';
+import type { CallHandler, CallMatch, HandleOptions } from '../calls/callHandlers.js';
 import type { Emitter } from '../connection/emitter.js';
 import type { Logger } from '../connection/logger.js';
 import type { Runtime } from '../runtime/createRuntime.js';
@@ -61,8 +61,11 @@ export interface ClusterNode {
   readonly client: ClusterClient;
   /** The NATS connection (after `ready()`). */
   readonly nats: NatsConnection;
-  /** Like `runtime.handle`, for every Asterisk this node supervises, now or later. */
-  handle(match: CallMatch, handler: CallHandler): () => void;
+  /**
+   * Like `runtime.handle`, for every Asterisk this node supervises, now or later. A flow resumed
+   * from a stored snapshot keeps its stored context: `input` counts only for fresh starts.
+   */
+  handle(match: CallMatch, handler: CallHandler, options?: HandleOptions): () => void;
   /** The runtime of an Asterisk this node supervises now. */
   runtime(asterisk: string): Runtime | undefined;
   /** The Asterisks this node supervises now. */

@@ -1,7 +1,6 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import type { Call } from '../calls/Call.js';
 import { NoSuchCallError } from '../calls/errors.js';
-import type { AmiClient } from '../connection/client.js';
 import { describeChannel } from '../machines/channel/describeChannel.js';
 import type { Runtime } from '../runtime/createRuntime.js';
 import {
@@ -31,7 +30,6 @@ export function answerCommands(
   asterisk: string,
   node: string,
   runtime: Runtime,
-  client: Pick<AmiClient, 'action'>,
 ): { stop(): void } {
   const callOf = (target: ChannelTarget): Call => {
     const uniqueid =
@@ -55,11 +53,10 @@ export function answerCommands(
     originate: async (args) => ref(await runtime.originate(args)),
     redirect: async (args) => {
       const call = callOf(args);
-      await client.action('Redirect', {
-        Channel: call.name,
-        Context: args.context,
-        Exten: args.exten,
-        Priority: String(args.priority ?? 1),
+      await call.redirect({
+        context: args.context,
+        exten: args.exten,
+        ...(args.priority === undefined ? {} : { priority: args.priority }),
       });
       return ref(call);
     },

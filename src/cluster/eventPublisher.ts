@@ -41,7 +41,12 @@ export function publishCallEvents(
   runtime: Pick<Runtime, 'bus' | 'channels'>,
   nc: NatsConnection,
   source: { asterisk: string; node: string },
-  options: { outageBuffer?: number; isConnected: () => boolean } = { isConnected: () => true },
+  options: {
+    outageBuffer?: number;
+    isConnected: () => boolean;
+    /** Whether a call's logic resumed from a stored snapshot (the `flow` event says so). */
+    restored?: (uniqueid: string) => boolean;
+  } = { isConnected: () => true },
 ): CallEventPublisher {
   const limit = options.outageBuffer ?? DEFAULT_OUTAGE_BUFFER;
   const waiting: Array<[string, string]> = [];
@@ -128,8 +133,11 @@ export function publishCallEvents(
         emit(uniqueid, linkedidOf(uniqueid), 'bridge', { action, bridgeId, members });
       }
     },
-    flow: ({ uniqueid, actor, restored }: RuntimeEvents['flow']) =>
-      emit(uniqueid, linkedidOf(uniqueid), 'flow', { actor: actor.id, restored }),
+    flow: ({ uniqueid, ref }: RuntimeEvents['flow']) =>
+      emit(uniqueid, linkedidOf(uniqueid), 'flow', {
+        actor: ref.id,
+        restored: options.restored?.(uniqueid) ?? false,
+      }),
   };
   runtime.bus.on('channel', handlers.channel);
   runtime.bus.on('channelState', handlers.channelState);

@@ -29,7 +29,9 @@ export interface FlowPersistence {
 /**
  * Writes each call-logic actor's persisted snapshot to the flows bucket at each state change of the
  * actor or of any actor under it (the IVR's `passcode`, its `getData`...), seen through XState's
- * inspection API, and deletes it when the flow ends or its channel is removed.
+ * inspection API on the runtime's actor system (one observer for every flow: a snapshot event is
+ * matched to its flow by walking up its actor's parents, two steps for a channel actor's), and
+ * deletes it when the flow ends or its channel is removed.
  *
  * Writes are coalesced per flow: one write in flight, then the latest snapshot (a burst of changes
  * costs at most two writes). While NATS is unreachable the latest snapshot of each flow waits (one
@@ -37,21 +39,32 @@ export interface FlowPersistence {
  * (this node's lease): a fenced node never writes over the next owner's snapshots.
  */
 export function persistFlows(
-  runtime: Pick<Runtime, 'bus'>,
+  runtime: Pick<Runtime, 'bus' | 'supervisor'>,
   bucket: FlowBucket,
   asterisk: string,
   options: { mayWrite: () => boolean; onError: (error: unknown, during: string) => void },
 ): FlowPersistence {
   const followed = new Map<string, FlowWriter>();
+  /** The same writers by their flow actor, for the inspection observer. */
+  const byActor = new Map<AnyActorRef, FlowWriter>();
   let detached = false;
 
-  const onFlow = ({ uniqueid, actor }: { uniqueid: string; actor: AnyActorRef }): void => {
+  const onFlow = ({ uniqueid, ref }: { uniqueid: string; ref: AnyActorRef }): void => {
     followed.get(uniqueid)?.stop();
-    const writer = new FlowWriter(bucket, flowKey(asterisk, uniqueid), actor, options, () => {
+    const writer = new FlowWriter(bucket, flowKey(asterisk, uniqueid), ref, options, () => {
       if (followed.get(uniqueid) === writer) followed.delete(uniqueid);
+      if (byActor.get(ref) === writer) byActor.delete(ref);
     });
     followed.set(uniqueid, writer);
+    byActor.set(ref, writer);
   };
+  const inspection = runtime.supervisor.system.inspect((event) => {
+    if (event.type !== '@xstate.snapshot' || byActor.size === 0) return;
+    for (let at = event.actorRef as AnyActorRef | undefined; at; at = at._parent) {
+      const writer = byActor.get(at);
+      if (writer) return writer.changed();
+    }
+  });
   const onRemoved = ({ uniqueid }: { uniqueid: string }): void => {
     const writer = followed.get(uniqueid);
     if (writer) writer.end();
@@ -73,8 +86,10 @@ export function persistFlows(
       detached = true;
       runtime.bus.off('flow', onFlow);
       runtime.bus.off('removed', onRemoved);
+      inspection.unsubscribe();
       for (const writer of followed.values()) writer.stop();
       followed.clear();
+      byActor.clear();
     },
   };
 }
@@ -110,7 +125,6 @@ class FlowWriter {
   private stopped = false;
   private ended = false;
   private retry: ReturnType<typeof setTimeout> | undefined;
-  private readonly inspection: Subscription;
   private readonly completion: Subscription;
 
   constructor(
@@ -123,9 +137,6 @@ class FlowWriter {
     },
     private readonly onGone: () => void,
   ) {
-    this.inspection = actor.system.inspect((event) => {
-      if (event.type === '@xstate.snapshot' && isWithin(event.actorRef, actor)) this.changed();
-    });
     this.completion = actor.subscribe({
       complete: () => this.end(),
       error: () => this.end(),
@@ -158,7 +169,6 @@ class FlowWriter {
 
   private unsubscribe(): void {
     clearTimeout(this.retry);
-    this.inspection.unsubscribe();
     this.completion.unsubscribe();
   }
 
@@ -196,10 +206,4 @@ class FlowWriter {
     if (this.ended) void forget(this.bucket, this.key, this.options);
     else if (this.dirty) void this.write();
   }
-}
-
-/** Whether `ref` is `root` or an actor under it (its child, grandchild...). */
-function isWithin(ref: unknown, root: AnyActorRef): boolean {
-  for (let at = ref as AnyActorRef | undefined; at; at = at._parent) if (at === root) return true;
-  return false;
 }

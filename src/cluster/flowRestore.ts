@@ -15,6 +15,9 @@ export type FlowReader = Pick<KV, 'keys' | 'get' | 'delete'>;
  * calls that ended while nobody supervised the Asterisk.
  */
 export class StoredFlows {
+  /** The calls whose logic was handed a snapshot. */
+  private readonly resumed = new Set<string>();
+
   private constructor(
     private readonly bucket: FlowReader,
     private readonly asterisk: string,
@@ -50,13 +53,20 @@ export class StoredFlows {
     if (text === undefined) return undefined;
     this.texts.delete(call.uniqueid);
     try {
-      return decodeFlowSnapshot(text, (uniqueid) =>
+      const snapshot = decodeFlowSnapshot(text, (uniqueid) =>
         uniqueid === call.uniqueid ? call : undefined,
       );
+      this.resumed.add(call.uniqueid);
+      return snapshot;
     } catch (error) {
       onError(error);
       return undefined;
     }
+  }
+
+  /** Whether the call's logic resumed from its snapshot (kept for the takeover's calls only). */
+  wasResumed(uniqueid: string): boolean {
+    return this.resumed.has(uniqueid);
   }
 
   /** Deletes the snapshots no live channel claimed (`isLive` says which Uniqueids are up). */

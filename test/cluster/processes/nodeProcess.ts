@@ -29,15 +29,14 @@ const node = createClusterNode({
 node.handle({ exten: '500', inAgi: true }, ivrMachine);
 node.bus.on('acquired', ({ asterisk, runtime, restored }) => {
   say({ type: 'acquired', asterisk, restored });
-  runtime.bus.on('flow', ({ uniqueid, actor, restored: fromSnapshot }) => {
+  runtime.bus.on('flow', ({ uniqueid, ref }) => {
     // A flow stopped without finishing (its call removed, or this node fenced) resolves empty.
-    void toPromise(actor).then(
+    void toPromise(ref).then(
       (output?: { outcome?: string }) =>
         say({
           type: 'flowDone',
           asterisk,
           uniqueid,
-          restored: fromSnapshot,
           outcome: output?.outcome,
         }),
       () => {},

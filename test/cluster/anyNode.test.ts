@@ -116,7 +116,9 @@ describeWithNats('the DTMF endpoint and the inspector of any node', () => {
     });
     inspector = await startClusterInspector({ nats: a!.nats, asterisks: ['pbx1', 'pbx2'] });
   });
+  const cleanups: Array<() => void> = [];
   afterAll(async () => {
+    for (const cleanup of cleanups) cleanup();
     await inspector?.close();
     await dtmf?.close();
     for (const node of nodes) await node.close();
@@ -224,7 +226,17 @@ describeWithNats('the DTMF endpoint and the inspector of any node', () => {
         'the flow listed',
         30_000,
       );
-      await pbx2.sendDigits(phone.name, '2345', { receive: true });
+      // The caller types the passcode at the next GET DATA (the one running may time out first).
+      const unsubscribe = pbx2.pbx.subscribe(({ name, fields }) => {
+        const field = (key: string) => fields.find(([k]) => k === key)?.[1] ?? '';
+        if (
+          name === 'AGIExecStart' &&
+          field('Channel') === phone.name &&
+          field('Command').startsWith('GET DATA')
+        )
+          void pbx2.sendDigits(phone.name, '12345#', { receive: true });
+      });
+      cleanups.push(unsubscribe);
       await until(
         () =>
           upserted(stream.events).some((a) => a.id === `flow:${uniqueid}` && a.state === 'menu'),

@@ -31,7 +31,7 @@ function liveCall() {
       ['Direction', direction],
     ]);
   const client = { action: vi.fn(async () => createMessage([['Response', 'Success']])) };
-  const call = new Call(actor, client, new AsyncAgi(client));
+  const call = new Call(actor, client, new AsyncAgi(client).transport(actor));
   return { call, actor, event, key };
 }
 

@@ -1,5 +1,5 @@
 /**
- * ivr: the seed's IVR on extension 500 (`AGI(agi:async)`): the caller is asked for a passcode
+ * ivr: an IVR on extension 500 (`AGI(agi:async)`): the caller is asked for a passcode
  * (12345, then `#`), then offered a menu where 1 connects to the agent and 2 hangs up. The call
  * logic is `ivrMachine`, whose passcode and menu are child machines; each step of the IVR actor
  * (announced by the runtime's `flow` event) is printed as it happens.

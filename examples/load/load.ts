@@ -1,5 +1,5 @@
 /**
- * load: the seed's load demo, "100 virtual hotlines calling 100 virtual agents". Every hotline
+ * load: 100 virtual hotlines calling 100 virtual agents. Every hotline
  * phone calls extension 600 (`AGI(agi:async)`) at once; for each call the runtime runs
  * `hotlineMachine`: answer, take a free agent from the pool actor (`agentPoolMachine`; while none
  * is free, the caller hears `beep` in a loop and waits in line), `EXEC Dial PJSIP/agent-NNN,10`,

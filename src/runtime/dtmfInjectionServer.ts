@@ -58,9 +58,9 @@ export interface DtmfInjectionServer {
 const MAX_BODY_BYTES = 4096;
 
 /**
- * An HTTP endpoint that plays a DTMF digit into the live call at an extension: the seed's "an
- * external process names an extension and a digit; if that extension exists, the digit is
- * injected on the line".
+ * An HTTP endpoint that plays a DTMF digit into the live call at an extension: another process
+ * names an extension and a digit, and if a call is at that extension the digit is injected on its
+ * line.
  *
  * `POST /dtmf` with `Authorization: Bearer <token>` and a JSON body
  * `{ "extension": "403", "digit": "5", "context"?: "default", "durationMs"?: 250 }` (and, for an

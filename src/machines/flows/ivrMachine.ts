@@ -44,7 +44,7 @@ export interface IvrContext {
 }
 
 /**
- * The seed's IVR: answer, ask for a passcode, then offer a menu where 1 dials another extension and
+ * An IVR: answer, ask for a passcode, then offer a menu where 1 dials another extension and
  * 2 hangs up. The passcode and the menu are child machines invoked by the names `passcode`
  * ({@link passcodeMachine}) and `menu` ({@link menuMachine}); while one runs, the IVR actor's
  * `getSnapshot().children.passcode` (or `.menu`) is its actor.

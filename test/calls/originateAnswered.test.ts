@@ -8,6 +8,17 @@ import { channelEvent } from '../actors/syntheticCalls.js';
 const ONE = '1700000000.1';
 const NAME = 'Local/401@default-00000001;1';
 
+/** Asterisk's word that the Originate of `actionId` was answered, on channel {@link ONE}. */
+const answered = (actionId: string) =>
+  createMessage([
+    ['Event', 'OriginateResponse'],
+    ['ActionID', actionId],
+    ['Response', 'Success'],
+    ['Channel', NAME],
+    ['Uniqueid', ONE],
+    ['Reason', '4'],
+  ]);
+
 /** Lets the runtime's promise callbacks run. */
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -25,17 +36,7 @@ describe('runtime.originate', () => {
       });
     await turn();
     const actionId = String(client.sent.findIndex((a) => a.name === 'Originate') + 1);
-    client.emit(
-      channelEvent('Newchannel', ONE, NAME, 0),
-      createMessage([
-        ['Event', 'OriginateResponse'],
-        ['ActionID', actionId],
-        ['Response', 'Success'],
-        ['Channel', NAME],
-        ['Uniqueid', ONE],
-        ['Reason', '4'],
-      ]),
-    );
+    client.emit(channelEvent('Newchannel', ONE, NAME, 0), answered(actionId));
     await turn();
     // Asterisk said it answered, but the channel's Newstate has not come yet.
     expect(settled).toBe(false);
@@ -56,14 +57,7 @@ describe('runtime.originate', () => {
     const actionId = String(client.sent.findIndex((a) => a.name === 'Originate') + 1);
     client.emit(
       channelEvent('Newchannel', ONE, NAME, 0),
-      createMessage([
-        ['Event', 'OriginateResponse'],
-        ['ActionID', actionId],
-        ['Response', 'Success'],
-        ['Channel', NAME],
-        ['Uniqueid', ONE],
-        ['Reason', '4'],
-      ]),
+      answered(actionId),
       channelEvent('Hangup', ONE, NAME, 0, [
         ['Cause', '16'],
         ['Cause-txt', 'Normal Clearing'],

@@ -14,13 +14,17 @@ const SELF_REFERENCE = [
 ];
 
 /**
- * Test suites. `npm test` runs `unit` (everything on the embedded PBX, a couple of minutes); the
- * longer suites have their own folder and script, and CI (`.ci/run`) runs them after it:
- * `live` (a real Asterisk), `scale` (thousands of calls, soak), `browser` (the inspector page in
- * headless Chromium), `cluster` (runtimes and PBXes in processes of their own, coordinated through
- * a `nats-server` the tests start).
+ * Test suites. `npm test` runs `unit` (everything in this process on the embedded PBX, under two
+ * minutes with the type check); the longer suites have their own script, and CI (`.ci/run`) runs
+ * them after it: `e2e` (files named `*.e2e.test.ts`, beside the code they test: the CLI, the
+ * examples and the docs' snippets run as users run them, in processes of their own, and the
+ * recorded scenarios replayed in real time against the embedded PBX), and, each in its own
+ * folder, `live` (a real Asterisk), `scale` (thousands of calls, soak), `browser` (the inspector
+ * page in headless Chromium), `cluster` (runtimes and PBXes in processes of their own, coordinated
+ * through a `nats-server` the tests start).
  */
 const LONG_SUITES = ['live', 'live-restart', 'scale', 'browser', 'cluster'];
+const END_TO_END = 'test/**/*.e2e.test.ts';
 
 export default defineConfig({
   resolve: { alias: SELF_REFERENCE },
@@ -36,7 +40,21 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Vitest's default is one worker less than the cores: one worker here. The files spend
+          // most of their time waiting on the embedded PBX's clock (answer, playback), not on the
+          // CPU, so four at once take a third of the time for the same CPU.
+          maxWorkers: 4,
           include: ['test/**/*.test.ts'],
+          exclude: [END_TO_END, ...LONG_SUITES.map((suite) => `test/${suite}/**`)],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          // Processes that mostly wait on the embedded PBX's clock, as in `unit`.
+          maxWorkers: 3,
+          include: [END_TO_END],
           exclude: LONG_SUITES.map((suite) => `test/${suite}/**`),
         },
       },

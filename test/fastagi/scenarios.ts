@@ -3,7 +3,7 @@ import type { FastAgiScenario } from './scenarioDriver.js';
 /**
  * The FastAGI scenarios recorded against a real Asterisk 22 (`npm run record:fastagi`, files in
  * `test/fixtures/fastagi-traces/`) and replayed against the embedded PBX
- * (`test/pbx/fastAgiConformance.test.ts`). Extensions 404 and 501 of `asterisk-etc`.
+ * (`test/pbx/fastAgiConformance.e2e.test.ts`). Extensions 404 and 501 of `asterisk-etc`.
  */
 export const FASTAGI_SCENARIOS: readonly FastAgiScenario[] = [
   {

@@ -12,7 +12,6 @@ import {
   type RuntimeOptions,
 } from '../../src/runtime/createRuntime.js';
 import { IDLE_STATS } from '../support/idleStats.js';
-import { killLeftovers, runTsx } from '../support/spawnTsx.js';
 
 /**
  * The IVR over FastAGI, end to end on the embedded PBX: a simulated phone calls extension 501
@@ -24,7 +23,6 @@ import { killLeftovers, runTsx } from '../support/spawnTsx.js';
 const silent = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
-  killLeftovers();
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
@@ -196,34 +194,6 @@ describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
     expect(runtime.channels.all()).toEqual([]);
     await eventually(() => pbx.channels().length === 0 && runtime.stats().fastAgiSessions === 0);
   }, 20_000);
-});
-
-describe('examples/ivr-fastagi.ts', () => {
-  it('should call 501 on the embedded PBX and run the IVR over FastAGI to its goodbye', async () => {
-    const run = runTsx('examples/ivr-fastagi.ts', [], { IVR_SECONDS: '20' });
-    expect(await run.exit).toEqual({ code: 0, signal: null });
-    expect(run.stderr()).toBe('');
-    const printed = run
-      .stdout()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => line.replace(/^\s*\d+\.\d\ds /, ''));
-    const phone = 'PJSIP/alice-00000000';
-    expect(printed[0]).toMatch(/^FastAGI server on 127\.0\.0\.1:\d+$/);
-    expect(printed.slice(1)).toEqual([
-      `${phone} calls 501`,
-      `${phone}: FastAGI call, IVR started`,
-      `ivr ${phone}: answering`,
-      `ivr ${phone}: passcode`,
-      'alice types 12345#',
-      `ivr ${phone}: menu`,
-      'alice types 2',
-      `ivr ${phone}: farewell`,
-      `ivr ${phone}: hangingUp`,
-      `ivr ${phone}: done`,
-      'IVR over FastAGI: goodbye',
-    ]);
-  }, 30_000);
 });
 
 async function eventually(probe: () => boolean, timeoutMs = 10_000): Promise<void> {

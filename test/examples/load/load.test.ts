@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AgentPool, LoadPbx } from '../../../examples/load/load.js';
 import {
   type LoadOptions,
@@ -8,7 +8,6 @@ import {
 } from '../../../examples/load/load.js';
 import type { Runtime } from '../../../src/runtime/createRuntime.js';
 import { IDLE_STATS } from '../../support/idleStats.js';
-import { killLeftovers, runTsx } from '../../support/spawnTsx.js';
 
 /**
  * The load demo end to end on the embedded PBX (real time, short talk): hotline phones call 600,
@@ -16,8 +15,6 @@ import { killLeftovers, runTsx } from '../../support/spawnTsx.js';
  * the test itself (not from the demo's own counters): every hotline bridged with an agent exactly
  * once, no agent in two bridges at once, and nothing left in the runtime or the PBX.
  */
-
-afterEach(() => killLeftovers());
 
 /** What the test sees on the runtime's bus while the load runs. */
 interface Observed {
@@ -170,39 +167,4 @@ describe('the hotline load on the embedded PBX', () => {
     expect(summary.utilisation).toBeLessThanOrEqual(1);
     expectNothingLeft(summary, 100);
   }, 60_000);
-});
-
-describe('examples/load/load.ts', () => {
-  it('should run a small load on the embedded PBX and print the summary', async () => {
-    const run = runTsx(
-      'examples/load/load.ts',
-      ['--hotlines', '8', '--agents', '3', '--talk-ms', '200'],
-      {
-        LOAD_BUSY_AGENTS: '1',
-      },
-    );
-    expect(await run.exit).toEqual({ code: 0, signal: null });
-    expect(run.stderr()).toBe('');
-    const printed = run.stdout().split('\n');
-    expect(printed[0]).toMatch(
-      /^\s+0\.\d\ds 8 hotlines call 600; 3 agents \(1 busy\) on the embedded PBX$/,
-    );
-    const summary = printed.slice(printed.indexOf('load: 8 hotlines x 3 agents, talk 200 ms'));
-    expect(summary).toEqual(
-      expect.arrayContaining([
-        '  calls placed:      8',
-        '  connected:         8',
-        '  failed:            0 (0 no agent reached, 0 hung up first, 0 not placed)',
-        '  agent overlaps:    0',
-        '  runtime at the end: channels 0, calls 0, flows 0, agiCommands 0, originates 0',
-        '  pbx channels at the end: 0',
-        '  pool at the end: 3 free, 0 busy, 0 waiting',
-      ]),
-    );
-    expect(summary).toContainEqual(expect.stringMatching(/^ {2}max concurrent bridges: [12]$/));
-    expect(summary).toContainEqual(
-      expect.stringMatching(/^ {2}time to connect: {3}p50 \d+ ms, p95 \d+ ms, max \d+ ms$/),
-    );
-    expect(summary).toContainEqual(expect.stringMatching(/^ {2}agent utilisation: \d+\.\d% over /));
-  }, 30_000);
 });

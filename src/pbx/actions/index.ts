@@ -5,6 +5,7 @@ import { coreSettings, coreStatus, listCommands } from './core.js';
 import { originate } from './originate.js';
 import { challenge, events, login, logoff, ping } from './session.js';
 import type { ActionHandler } from './types.js';
+import { userEvent } from './userEvent.js';
 
 /** The actions the embedded PBX implements, by lower-case name. */
 export const ACTIONS: ReadonlyMap<string, ActionHandler> = new Map([
@@ -26,6 +27,7 @@ export const ACTIONS: ReadonlyMap<string, ActionHandler> = new Map([
   ['listcommands', listCommands],
   ['corestatus', coreStatus],
   ['coresettings', coreSettings],
+  ['userevent', userEvent],
 ]);
 
 /** Actions that work before login. */

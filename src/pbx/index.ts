@@ -13,13 +13,21 @@ import { parseManagerConf } from './config/managerConf.js';
 import { parseExtensions, parseGlobals } from './dialplan/parseExtensions.js';
 import { Pbx } from './Pbx.js';
 import { AmiServer } from './server/AmiServer.js';
+import type { OutputLimits } from './server/SessionOutput.js';
 
 export type { PhoneBehaviour, PhoneConfig } from './channels/PhoneTechnology.js';
 export type { ChannelTechnology, OutboundLeg } from './channels/technology.js';
 
 export { type Clock, ManualClock, realClock } from './clock.js';
 export { Pbx } from './Pbx.js';
+export { MAX_HEADERS, MAX_LINE_BYTES } from './server/ActionReader.js';
 export { AmiServer, BANNER } from './server/AmiServer.js';
+export {
+  DEFAULT_MAX_QUEUED_BYTES,
+  DEFAULT_WRITE_TIMEOUT_MS,
+  type OutputFailure,
+  type OutputLimits,
+} from './server/SessionOutput.js';
 export { SOUND_SAMPLES, soundMs, soundSamples } from './sounds.js';
 
 /** The configuration shipped with octostate (`asterisk-etc/`, next to `src/` and `dist/`). */
@@ -40,6 +48,12 @@ export interface PbxOptions {
   readonly clock?: Clock;
   /** Simulated phones (`PJSIP/<name>`) to register at start; more with {@link PbxHandle.addPhone}. */
   readonly phones?: readonly PhoneConfig[];
+  /**
+   * Bounds of each AMI session's output: `writeTimeoutMs` (100 ms, as Asterisk's `writetimeout`;
+   * a user's own in `manager.conf` wins) and `maxQueuedBytes` (8 MiB): a session whose client
+   * stops reading is logged off past either.
+   */
+  readonly output?: Partial<OutputLimits>;
 }
 
 /** A live channel as the programmatic API shows it. */
@@ -136,7 +150,7 @@ export async function startPbx(options: PbxOptions = {}): Promise<PbxHandle> {
   for (const p of options.phones ?? []) phones.add(p);
   pbx.registerTechnology(localTechnology);
   pbx.registerTechnology(phones);
-  const server = new AmiServer(pbx);
+  const server = new AmiServer(pbx, '127.0.0.1', options.output);
   const port = await server.listen(options.port ?? 0);
   const find = (name: string): Channel | undefined => pbx.findChannel(name);
   return {

@@ -8,6 +8,12 @@ export interface ManagerUser {
   readonly read: ReadonlySet<string>;
   /** Action classes the user may invoke. */
   readonly write: ReadonlySet<string>;
+  /**
+   * `writetimeout`: how long one message to this user may take to reach the kernel once the
+   * socket's buffers are full before the session is logged off (ms; Asterisk ignores values
+   * under 100). Undefined: the server's default (100 ms, as Asterisk's).
+   */
+  readonly writeTimeoutMs?: number;
 }
 
 /** What the PBX uses from `manager.conf`. */
@@ -75,11 +81,13 @@ export function parseManagerConf(text: string): ManagerConfig {
       continue;
     }
     if (!section.name) continue;
+    const writeTimeout = Number.parseInt(get('writetimeout') ?? '', 10);
     users.set(section.name, {
       username: section.name,
       secret: get('secret') ?? '',
       read: parseClasses(get('read') ?? ''),
       write: parseClasses(get('write') ?? ''),
+      ...(writeTimeout >= 100 ? { writeTimeoutMs: writeTimeout } : {}),
     });
   }
   return { users, channelVars };

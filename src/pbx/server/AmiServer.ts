@@ -1,12 +1,13 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { AmiMessage } from '../../protocol/message.js';
 import { ACTION_CLASSES } from '../actions/actionTable.js';
 import { ACTIONS, PRE_LOGIN } from '../actions/index.js';
 import type { ActionContext, ServerControl } from '../actions/types.js';
 import { closeFastAgiConnections } from '../agi/fastAgi.js';
 import type { Fields } from '../events/types.js';
 import type { Pbx } from '../Pbx.js';
+import type { ReadRequest } from './ActionReader.js';
 import { AmiSession } from './AmiSession.js';
+import type { OutputFailure, OutputLimits } from './SessionOutput.js';
 import { eventTv } from './time.js';
 
 /** The first line every client gets. */
@@ -30,9 +31,13 @@ export class AmiServer implements ServerControl {
   private stopped = false;
   port = 0;
 
+  /** Sessions logged off so far because they stopped taking their output, by reason. */
+  readonly loggedOff: Record<OutputFailure, number> = { 'write-timeout': 0, 'queue-full': 0 };
+
   constructor(
     readonly pbx: Pbx,
     private readonly host = '127.0.0.1',
+    private readonly limits: Partial<OutputLimits> = {},
   ) {
     this.bootedAt = pbx.clock.now();
     this.unsubscribe = pbx.subscribe((e) => {
@@ -62,11 +67,22 @@ export class AmiServer implements ServerControl {
 
   private accept(socket: Socket): void {
     socket.setNoDelay(true);
-    const session = new AmiSession(socket, this.pbx.clock.now(), (s, m) => this.dispatch(s, m));
+    const session = new AmiSession(
+      socket,
+      this.pbx.clock.now(),
+      {
+        request: (s, request) => this.dispatch(s, request),
+        loggedOff: (_, why) => {
+          this.loggedOff[why] += 1;
+        },
+      },
+      this.limits,
+    );
     this.sessions.add(session);
     socket.on('error', () => {});
     socket.on('close', () => {
       session.closed = true;
+      session.output.stop();
       this.sessions.delete(session);
     });
     session.sendRaw(BANNER);
@@ -109,14 +125,19 @@ export class AmiServer implements ServerControl {
     ]);
   }
 
-  /** Handles one action of a session; never throws (a failing handler answers an error). */
-  private async dispatch(session: AmiSession, m: AmiMessage): Promise<void> {
+  /** Handles one request of a session; never throws (a failing handler answers an error). */
+  private async dispatch(session: AmiSession, request: ReadRequest): Promise<void> {
+    const m = request.message;
     const actionId = m.get('ActionID');
     const reply = (response: string, fields: Fields = []) => {
       const f: Fields = [['Response', response]];
       if (actionId !== undefined) f.push(['ActionID', actionId]);
       session.send([...f, ...fields]);
     };
+    if (request.kind === 'error') {
+      reply('Error', [['Message', request.error]]);
+      return;
+    }
     const action = (m.get('Action') ?? '').trim();
     if (!action) {
       reply('Error', [['Message', 'Missing action in request']]);

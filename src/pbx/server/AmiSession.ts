@@ -1,17 +1,28 @@
 import type { Socket } from 'node:net';
-import type { AmiMessage } from '../../protocol/message.js';
-import { AmiParser } from '../../protocol/parser.js';
 import { formatMessage } from '../../protocol/serialize.js';
 import type { ManagerUser } from '../config/managerConf.js';
 import type { Fields, PbxEvent } from '../events/types.js';
+import { ActionReader, type ReadRequest } from './ActionReader.js';
+import {
+  DEFAULT_MAX_QUEUED_BYTES,
+  DEFAULT_WRITE_TIMEOUT_MS,
+  type OutputFailure,
+  type OutputLimits,
+  SessionOutput,
+} from './SessionOutput.js';
 
 /** Events held while an action runs, at most (a synchronous Originate can take 30 s). */
 const MAX_HELD_EVENTS = 10_000;
 
-/** Largest action the server accepts; bigger ones are dropped (Asterisk caps a request too). */
-const MAX_ACTION_BYTES = 64 * 1024;
-
 let sessionCounter = 0;
+
+/** What a session needs from its server. */
+export interface SessionHooks {
+  /** Runs one request; the next waits for it. */
+  request(session: AmiSession, request: ReadRequest): Promise<void> | void;
+  /** The client stopped taking its output: the session is closing (Asterisk logs it off). */
+  loggedOff?(session: AmiSession, why: OutputFailure): void;
+}
 
 /**
  * One AMI client connection: its parser, login state, permissions and event filter. The server
@@ -28,8 +39,11 @@ export class AmiSession {
   /** Set while a CLI `core restart` runs on this session: it sees nothing more. */
   muted = false;
   closed = false;
+  /** Why the session's output gave up on its client, once it has. */
+  outputFailure: OutputFailure | undefined;
   readonly connectedAt: number;
-  private readonly parser: AmiParser;
+  readonly output: SessionOutput;
+  private readonly reader = new ActionReader();
   /** Actions are handled one after the other, as Asterisk's session thread does. */
   private chain: Promise<void> = Promise.resolve();
   /**
@@ -42,22 +56,28 @@ export class AmiSession {
   constructor(
     readonly socket: Socket,
     now: number,
-    onAction: (session: AmiSession, message: AmiMessage) => Promise<void> | void,
+    hooks: SessionHooks,
+    limits: Partial<OutputLimits> = {},
   ) {
     sessionCounter += 1;
     this.id = `0x7f32${(0x10000 + sessionCounter * 0x1460).toString(16).padStart(8, '0')}`;
     this.connectedAt = now;
-    this.parser = new AmiParser(
-      {
-        message: (m) => {
-          this.chain = this.chain.then(() => this.run(m, onAction)).catch(() => {});
-        },
-        // Garbage and oversize input are dropped; the session carries on, as Asterisk does.
-        error: () => {},
+    const maxQueuedBytes = limits.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    const defaultTimeout = limits.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    this.output = new SessionOutput(
+      socket,
+      () => ({ maxQueuedBytes, writeTimeoutMs: this.user?.writeTimeoutMs ?? defaultTimeout }),
+      (why) => {
+        this.outputFailure = why;
+        hooks.loggedOff?.(this, why);
+        this.destroy();
       },
-      { expectBanner: false, maxMessageBytes: MAX_ACTION_BYTES },
     );
-    socket.on('data', (chunk: Buffer) => this.parser.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      for (const request of this.reader.push(chunk)) {
+        this.chain = this.chain.then(() => this.run(request, hooks)).catch(() => {});
+      }
+    });
   }
 
   get localAddress(): string {
@@ -71,12 +91,12 @@ export class AmiSession {
   /** Writes one message. */
   send(fields: Fields): void {
     if (this.closed || this.muted) return;
-    this.socket.write(formatMessage(fields));
+    this.output.write(formatMessage(fields));
   }
 
   /** Writes raw text (the banner). */
   sendRaw(text: string): void {
-    if (!this.closed) this.socket.write(text);
+    if (!this.closed) this.output.write(text);
   }
 
   /** Whether this session receives an event of class `cls`. */
@@ -103,15 +123,12 @@ export class AmiSession {
     this.send([['Event', e.name], ['Privilege', `${e.cls},all`], ...e.fields]);
   }
 
-  /** Runs one action, holding the session's events until it is over. */
-  private async run(
-    m: AmiMessage,
-    onAction: (session: AmiSession, message: AmiMessage) => Promise<void> | void,
-  ): Promise<void> {
+  /** Runs one request, holding the session's events until it is over. */
+  private async run(request: ReadRequest, hooks: SessionHooks): Promise<void> {
     if (this.closed) return;
     this.held = [];
     try {
-      await onAction(this, m);
+      await hooks.request(this, request);
     } finally {
       this.releaseHeld();
       this.held = undefined;
@@ -128,12 +145,17 @@ export class AmiSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.end();
+    this.output.flushThenEnd();
   }
 
-  /** Closes at once (server stop). */
+  /**
+   * Closes at once: what waits to be written is dropped; what the kernel holds still reaches the
+   * client, then the end of the stream (Asterisk's shutdown and close of a session).
+   */
   destroy(): void {
     this.closed = true;
+    this.held = undefined;
+    this.output.stop();
     this.socket.destroy();
   }
 }

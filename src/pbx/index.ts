@@ -50,7 +50,7 @@ export interface PbxOptions {
   readonly phones?: readonly PhoneConfig[];
   /**
    * Bounds of each AMI session's output: `writeTimeoutMs` (100 ms, as Asterisk's `writetimeout`;
-   * a user's own in `manager.conf` wins) and `maxQueuedBytes` (8 MiB): a session whose client
+   * a user's own in `manager.conf` wins) and `maxQueuedBytes` (16 MiB): a session whose client
    * stops reading is logged off past either.
    */
   readonly output?: Partial<OutputLimits>;

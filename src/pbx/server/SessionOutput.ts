@@ -20,8 +20,11 @@ export interface OutputLimits {
 
 /** Asterisk's default `writetimeout` (ms); smaller values in `manager.conf` are ignored. */
 export const DEFAULT_WRITE_TIMEOUT_MS = 100;
-/** Default bound on the bytes waiting for one session beyond the kernel's socket buffers. */
-export const DEFAULT_MAX_QUEUED_BYTES = 8 * 1024 * 1024;
+/**
+ * Default bound on the bytes waiting for one session beyond the kernel's socket buffers: about
+ * five times what 1,000 calls set up at once leave waiting for a client that reads them.
+ */
+export const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 /**
  * Turns of the event loop a stalled write must also outlast: a PBX whose own event loop was busy

@@ -1,10 +1,9 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseManagerConf } from '../../src/pbx/config/managerConf.js';
 import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
 import type { AmiSession } from '../../src/pbx/server/AmiSession.js';
 import type { OutputLimits } from '../../src/pbx/server/SessionOutput.js';
-import { AmiParser } from '../../src/protocol/parser.js';
+import { openRawSession, seqNumbers } from './helpers/rawSession.js';
 
 /** Events of about 1 KiB, numbered, as a PBX under load writes them to every session. */
 const PAD = 'x'.repeat(1000);
@@ -17,53 +16,6 @@ afterEach(async () => {
   await pbx?.stop();
   pbx = undefined;
 });
-
-/** A raw client logged in with events on; `reading` false: it never reads after the login. */
-async function client(port: number, reading: boolean) {
-  const socket = net.connect({ host: '127.0.0.1', port });
-  let lastSeq = 0;
-  let events = 0;
-  let gap = false;
-  const parser = new AmiParser({
-    message: (m) => {
-      const seq = Number(m.get('Seq') ?? 0);
-      if (m.name !== 'UserEvent' || !seq) return;
-      events += 1;
-      if (seq !== lastSeq + 1) gap = true;
-      lastSeq = seq;
-    },
-  });
-  const loggedIn = new Promise<void>((resolve) => {
-    let text = '';
-    const first = (chunk: Buffer) => {
-      parser.push(chunk);
-      text += chunk.toString('latin1');
-      if (!text.includes('Authentication accepted')) return;
-      socket.off('data', first);
-      if (reading) socket.on('data', (more: Buffer) => parser.push(more));
-      else socket.pause();
-      resolve();
-    };
-    socket.on('data', first);
-  });
-  socket.write('Action: Login\r\nUsername: manager\r\nSecret: secret\r\nEvents: on\r\n\r\n');
-  await loggedIn;
-  return {
-    socket,
-    stats: () => ({ events, lastSeq, gap }),
-    /** Reads what the server left for it, until the end of the stream. */
-    async drain(): Promise<{ bytes: Buffer; end: 'end' | 'error' }> {
-      const chunks: Buffer[] = [];
-      const end = await new Promise<'end' | 'error'>((resolve) => {
-        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-        socket.once('end', () => resolve('end'));
-        socket.once('error', () => resolve('error'));
-        socket.resume();
-      });
-      return { bytes: Buffer.concat(chunks), end };
-    },
-  };
-}
 
 /** Writes numbered events to every session until `gone` is logged off (or the cap is reached). */
 async function floodUntilGone(handle: PbxHandle, gone: AmiSession): Promise<number> {
@@ -86,9 +38,11 @@ async function floodUntilGone(handle: PbxHandle, gone: AmiSession): Promise<numb
 
 async function start(output?: Partial<OutputLimits>) {
   pbx = await startPbx({ port: 0, ...(output ? { output } : {}) });
-  const deaf = await client(pbx.port, false);
+  const url = pbx.url.replace('ami://', 'ami://manager:secret@');
+  const deaf = await openRawSession(url);
+  deaf.goDeaf();
   const [deafSession] = pbx.server.sessions;
-  const reader = await client(pbx.port, true);
+  const reader = await openRawSession(url);
   return { handle: pbx, deaf, deafSession: deafSession!, reader };
 }
 
@@ -104,17 +58,14 @@ describe('AMI session output', () => {
     expect(deafSession.output.queued).toBe(0);
 
     // The reading client went on, got every event in order, and is still served.
-    reader.socket.write('Action: Ping\r\nActionID: after\r\n\r\n');
-    await expect.poll(() => reader.stats().lastSeq).toBe(sent);
-    expect(reader.stats()).toMatchObject({ events: sent, gap: false });
+    expect((await reader.action('Action: Ping')).get('Ping')).toBe('Pong');
+    expect(reader.seen()).toEqual({ events: sent, lastSeq: sent, gap: false, shutdown: false });
     expect(handle.server.sessions.size).toBe(1);
 
     // The deaf client gets what the kernel held (the stream's start, in order), then the end.
-    const { bytes, end } = await deaf.drain();
+    const { bytes, end } = await deaf.drain(10_000);
     expect(end).toBe('end');
-    const seqs = [...bytes.toString('latin1').matchAll(/\r\nSeq: (\d+)\r\n/g)].map((m) =>
-      Number(m[1]),
-    );
+    const seqs = seqNumbers(bytes);
     expect(seqs.length).toBeGreaterThan(0);
     expect(seqs.length).toBeLessThan(sent);
     expect(seqs.every((seq, i) => seq === i + 1)).toBe(true);
@@ -131,8 +82,8 @@ describe('AMI session output', () => {
     expect(handle.server.loggedOff).toEqual({ 'write-timeout': 0, 'queue-full': 1 });
     expect(deafSession.output.peakQueuedBytes).toBeLessThanOrEqual(maxQueuedBytes);
     expect(deafSession.output.peakQueuedBytes).toBeGreaterThan(maxQueuedBytes - 2048);
-    expect((await deaf.drain()).end).toBe('end');
-    expect(reader.stats().gap).toBe(false);
+    expect((await deaf.drain(10_000)).end).toBe('end');
+    expect(reader.seen().gap).toBe(false);
     expect(handle.server.sessions.size).toBe(1);
     reader.socket.destroy();
   });

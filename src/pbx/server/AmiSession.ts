@@ -14,6 +14,13 @@ import {
 /** Events held while an action runs, at most (a synchronous Originate can take 30 s). */
 const MAX_HELD_EVENTS = 10_000;
 
+/**
+ * Requests read ahead of the one running, at most (plus those of the read that passed the bound):
+ * then the session stops reading until they are done, and the client's further actions wait in
+ * TCP. Asterisk's session thread reads nothing while it runs an action.
+ */
+const MAX_WAITING_REQUESTS = 256;
+
 let sessionCounter = 0;
 
 /** What a session needs from its server. */
@@ -46,6 +53,8 @@ export class AmiSession {
   private readonly reader = new ActionReader();
   /** Actions are handled one after the other, as Asterisk's session thread does. */
   private chain: Promise<void> = Promise.resolve();
+  /** Requests read and not yet handled (see MAX_WAITING_REQUESTS). */
+  private waiting = 0;
   /**
    * Events that came while this session's action ran: Asterisk's session thread writes a
    * session's events only between actions, so they follow the action's response (a synchronous
@@ -75,9 +84,24 @@ export class AmiSession {
     );
     socket.on('data', (chunk: Buffer) => {
       for (const request of this.reader.push(chunk)) {
-        this.chain = this.chain.then(() => this.run(request, hooks)).catch(() => {});
+        this.waiting += 1;
+        this.chain = this.chain
+          .then(() => this.run(request, hooks))
+          .catch(() => {})
+          .finally(() => {
+            this.waiting -= 1;
+            if (this.waiting <= MAX_WAITING_REQUESTS / 2 && socket.isPaused() && !this.closed) {
+              socket.resume();
+            }
+          });
       }
+      if (this.waiting >= MAX_WAITING_REQUESTS) socket.pause();
     });
+  }
+
+  /** Requests read and not yet handled: at most 256 plus one read's worth before reading stops. */
+  get waitingRequests(): number {
+    return this.waiting;
   }
 
   get localAddress(): string {

@@ -21,6 +21,10 @@ export interface ManagerConfig {
   readonly users: ReadonlyMap<string, ManagerUser>;
   /** Variables reported as `ChanVariable` lines on channel events, in order. */
   readonly channelVars: readonly string[];
+  /** `authtimeout`: a client not logged in this long after connecting is closed (default 30 s). */
+  readonly authTimeoutMs: number;
+  /** `authlimit`: clients connected but not logged in, at most; one more is closed at once (50). */
+  readonly authLimit: number;
 }
 
 /** Every permission class Asterisk 22 knows (`all` stands for all of them). */
@@ -69,6 +73,8 @@ export function parseClasses(value: string): Set<string> {
 export function parseManagerConf(text: string): ManagerConfig {
   const users = new Map<string, ManagerUser>();
   let channelVars: string[] = [];
+  let authTimeout = 30;
+  let authLimit = 50;
   for (const section of parseIni(text)) {
     const get = (key: string) => section.entries.findLast(([k]) => k.toLowerCase() === key)?.[1];
     if (section.name.toLowerCase() === 'general') {
@@ -78,6 +84,11 @@ export function parseManagerConf(text: string): ManagerConfig {
           .split(',')
           .map((v) => v.trim())
           .filter(Boolean);
+      // As manager.c: a value under 1 is ignored.
+      const timeout = Number.parseInt(get('authtimeout') ?? '', 10);
+      if (timeout >= 1) authTimeout = timeout;
+      const limit = Number.parseInt(get('authlimit') ?? '', 10);
+      if (limit >= 1) authLimit = limit;
       continue;
     }
     if (!section.name) continue;
@@ -90,5 +101,5 @@ export function parseManagerConf(text: string): ManagerConfig {
       ...(writeTimeout >= 100 ? { writeTimeoutMs: writeTimeout } : {}),
     });
   }
-  return { users, channelVars };
+  return { users, channelVars, authTimeoutMs: authTimeout * 1000, authLimit };
 }

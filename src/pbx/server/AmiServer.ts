@@ -66,6 +66,14 @@ export class AmiServer implements ServerControl {
   }
 
   private accept(socket: Socket): void {
+    const { authLimit, authTimeoutMs } = this.pbx.manager;
+    let unauthenticated = 0;
+    for (const s of this.sessions) if (!s.user) unauthenticated += 1;
+    if (unauthenticated >= authLimit) {
+      // As manager.c: closed before the banner.
+      socket.destroy();
+      return;
+    }
     socket.setNoDelay(true);
     const session = new AmiSession(
       socket,
@@ -79,8 +87,13 @@ export class AmiServer implements ServerControl {
       this.limits,
     );
     this.sessions.add(session);
+    // Real time, as the socket's: a client that never logs in is closed whatever the PBX's clock.
+    const authTimer = setTimeout(() => {
+      if (!session.user) session.destroy();
+    }, authTimeoutMs).unref();
     socket.on('error', () => {});
     socket.on('close', () => {
+      clearTimeout(authTimer);
       session.closed = true;
       session.output.stop();
       this.sessions.delete(session);

@@ -63,9 +63,16 @@ export async function openRawSession(url: string): Promise<RawSession> {
       });
       socket.write(`${lines}\r\nActionID: ${id}\r\n\r\n`);
     });
-  const login = await action(
-    `Action: Login\r\nUsername: ${decodeURIComponent(target.username)}\r\nSecret: ${decodeURIComponent(target.password)}\r\nEvents: on`,
+  const closed = new Promise<never>((_, reject) =>
+    socket.once('close', () => reject(new Error(`${url} closed the connection`))),
   );
+  closed.catch(() => {});
+  const login = await Promise.race([
+    closed,
+    action(
+      `Action: Login\r\nUsername: ${decodeURIComponent(target.username)}\r\nSecret: ${decodeURIComponent(target.password)}\r\nEvents: on`,
+    ),
+  ]);
   if (login.get('Response') !== 'Success') throw new Error(`login failed: ${login.get('Message')}`);
   return {
     socket,

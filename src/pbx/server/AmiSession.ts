@@ -32,8 +32,9 @@ export interface SessionHooks {
 }
 
 /**
- * One AMI client connection: its parser, login state, permissions and event filter. The server
- * decides what to do with each action; the session only frames bytes.
+ * One AMI client connection: its action reader and output (each bounded as Asterisk bounds a
+ * session), login state, permissions and event filter. The server decides what to do with each
+ * action; the session only frames bytes.
  */
 export class AmiSession {
   /** `0x7f...`-style id, as Asterisk prints a session pointer. */

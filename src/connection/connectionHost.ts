@@ -86,10 +86,13 @@ export function createConnectionHost(deps: ConnectionHostDeps): LifecycleHost {
       const interval = options.keepaliveIntervalMs ?? 30_000;
       if (interval === false || interval <= 0) return () => undefined;
       const keepalive = new Keepalive(interval, options.keepaliveTimeoutMs ?? 10_000, {
-        ping: (timeoutMs) => sender.internal(session, 'Ping', undefined, timeoutMs),
+        // Unbounded here: the keepalive bounds the silence, and the session's end settles it.
+        ping: () => sender.internal(session, 'Ping', undefined, Number.POSITIVE_INFINITY),
+        lastReadAt: () => session.lastReadAt,
+        now: () => performance.now(),
         dead: (error) => {
           const lost = new AmiConnectionClosedError(
-            `No answer to a keepalive Ping within ${error.timeoutMs} ms: connection deemed dead`,
+            `A keepalive Ping waited ${error.timeoutMs} ms with nothing read from the PBX: connection deemed dead`,
             { cause: error },
           );
           void session.close(lost);

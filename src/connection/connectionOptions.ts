@@ -19,7 +19,11 @@ export interface AmiConnectionOptions {
   connectTimeoutMs?: number;
   /** Send a `Ping` this often while connected, in ms; `false` to disable. Default 30,000. */
   keepaliveIntervalMs?: number | false;
-  /** How long a keepalive `Ping` may go unanswered before the peer is deemed dead. Default 10,000. */
+  /**
+   * How long a keepalive `Ping` may wait, from its write, with nothing at all read from the peer
+   * before the peer is deemed dead: any byte (an event ahead of the answer) proves it alive and
+   * restarts the wait. Default 10,000.
+   */
   keepaliveTimeoutMs?: number;
   /** Reconnect after a loss (default: with the {@link ReconnectOptions} defaults); `false` not to. */
   reconnect?: ReconnectOptions | false;

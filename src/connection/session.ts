@@ -30,6 +30,8 @@ export class Session {
   readonly done: Promise<Error | undefined>;
   /** The server's greeting line, once read. */
   banner: string | undefined;
+  /** When bytes from the server were last read (`performance.now()`): proof that it is alive. */
+  lastReadAt = Number.NEGATIVE_INFINITY;
   private readonly handlers: SessionHandlers;
   private readonly parser: AmiParser;
   /** Messages for the bus received before login completed; `undefined` once live. */
@@ -115,7 +117,10 @@ export class Session {
 
   private async readLoop(): Promise<Error | undefined> {
     try {
-      for await (const chunk of this.transport) this.parser.push(chunk);
+      for await (const chunk of this.transport) {
+        this.lastReadAt = performance.now();
+        this.parser.push(chunk);
+      }
     } catch (error) {
       this.endError ??= error instanceof Error ? error : new Error(String(error));
     }

@@ -76,8 +76,9 @@ export async function floodRuntime(copies: number): Promise<FloodReport> {
     logger: silentLogger,
     keepaliveIntervalMs: 50,
     // A ping's answer waits behind what fills the socket buffers (several MB on loopback), read at
-    // the pace of routing: seconds on a loaded machine.
-    keepaliveTimeoutMs: 30_000,
+    // the pace of routing: seconds on a loaded machine. The bytes before it prove the PBX alive,
+    // so a timeout far shorter than that wait holds.
+    keepaliveTimeoutMs: 500,
     reconnect: false,
     transport: async (options) => {
       const transport = (await connectTcp(options)) as SocketTransport;

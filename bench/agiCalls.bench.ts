@@ -17,6 +17,16 @@ export interface AgiCallsFigures {
   /** CPU seconds (user + system) over the same window: this process, and Asterisk's. */
   readonly runtimeCpu: number | undefined;
   readonly asteriskCpu: number | undefined;
+  /** Times the runtime's AMI session was lost during the run (its keepalive, or a cut). */
+  readonly sessionDrops: number;
+  /** The slowest answer to a `Ping` sent on the runtime's session every 500 ms, in ms. */
+  readonly slowestPingMs: number;
+}
+
+/** The runtime connection's keepalive: the library's defaults unless given. */
+export interface BenchKeepalive {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
 }
 
 /**
@@ -27,13 +37,25 @@ export interface AgiCallsFigures {
  * up. CPU seconds of this process and of Asterisk are read from `/proc` at the first originate
  * and once every call is done and every channel is gone.
  */
-export async function measureAgiCalls(url: string, calls: number): Promise<AgiCallsFigures> {
-  const client = AmiConnection.fromUrl(url, { logger: silent });
+export async function measureAgiCalls(
+  url: string,
+  calls: number,
+  keepalive?: BenchKeepalive,
+): Promise<AgiCallsFigures> {
+  const client = AmiConnection.fromUrl(url, {
+    logger: silent,
+    ...(keepalive
+      ? { keepaliveIntervalMs: keepalive.intervalMs, keepaliveTimeoutMs: keepalive.timeoutMs }
+      : {}),
+  });
   const control = AmiConnection.fromUrl(url, { logger: silent, events: 'off', reconnect: false });
   const runtime = createRuntime({ client, logger: silent, lingerMs: 200 });
   const failures: string[] = [];
   let completed = 0;
   let events = 0;
+  let sessionDrops = 0;
+  let slowestPingMs = 0;
+  let probing = true;
   let allDone: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     allDone = resolve;
@@ -61,6 +83,22 @@ export async function measureAgiCalls(url: string, calls: number): Promise<AgiCa
     client.bus.on('event', () => {
       events++;
     });
+    client.bus.on('disconnected', () => {
+      sessionDrops++;
+    });
+    // What the keepalive's Ping meets: its answer queued behind the events ahead of it.
+    const probe = (async () => {
+      while (probing) {
+        const sent = performance.now();
+        await client.action('Ping', {}, { timeoutMs: 120_000 }).then(
+          () => {
+            slowestPingMs = Math.max(slowestPingMs, performance.now() - sent);
+          },
+          () => undefined,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    })();
     const cpuAt = { runtime: await processCpuSeconds('self'), asterisk: await cpuOf(pid) };
     const started = performance.now();
     const originates = Array.from({ length: calls }, (_, i) =>
@@ -87,6 +125,8 @@ export async function measureAgiCalls(url: string, calls: number): Promise<AgiCa
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const seconds = (performance.now() - started) / 1000;
+    probing = false;
+    await probe;
     return {
       calls,
       completed,
@@ -95,8 +135,11 @@ export async function measureAgiCalls(url: string, calls: number): Promise<AgiCa
       events,
       runtimeCpu: spent(cpuAt.runtime, await processCpuSeconds('self')),
       asteriskCpu: spent(cpuAt.asterisk, await cpuOf(pid)),
+      sessionDrops,
+      slowestPingMs,
     };
   } finally {
+    probing = false;
     await runtime.close();
     await client.close();
     await control.close();
@@ -114,8 +157,9 @@ function spent(before: number | undefined, after: number | undefined): number | 
 /**
  * `npm run bench -- agi`: the cost of driving calls, as a share of the PBX's own cost. Runs when
  * `ASTERISK_AMI_URL` names a real Asterisk running `asterisk-etc/` on this machine (its CPU time
- * is read from `/proc`); `AGI_BENCH_CALLS` (default 500). Target: the runtime at most 0.25 of
- * Asterisk's CPU seconds.
+ * is read from `/proc`); `AGI_BENCH_CALLS` (default 500); `AGI_BENCH_KEEPALIVE=interval,timeout`
+ * (ms) gives the runtime's connection a keepalive other than the default 30 s, 10 s. Target: the
+ * runtime at most 0.25 of Asterisk's CPU seconds.
  */
 export async function runAgiCallsBench(): Promise<void> {
   const url = process.env.ASTERISK_AMI_URL;
@@ -124,7 +168,8 @@ export async function runAgiCallsBench(): Promise<void> {
     return;
   }
   const calls = Number(process.env.AGI_BENCH_CALLS ?? 500);
-  const figures = await measureAgiCalls(url, calls);
+  const keepalive = keepaliveSetting(process.env.AGI_BENCH_KEEPALIVE);
+  const figures = await measureAgiCalls(url, calls, keepalive);
   const cpu = (value: number | undefined) =>
     value === undefined ? 'n/a' : `${value.toFixed(2)} s`;
   const ratio =
@@ -140,11 +185,26 @@ export async function runAgiCallsBench(): Promise<void> {
     `  cpu: runtime ${cpu(figures.runtimeCpu)}, Asterisk ${cpu(figures.asteriskCpu)}: ` +
       `ratio ${ratio} (target <= 0.25)`,
   );
+  console.log(
+    `  runtime's AMI session: ${figures.sessionDrops} drops, slowest Ping answer ` +
+      `${Math.round(figures.slowestPingMs)} ms (keepalive ${
+        keepalive ? `${keepalive.intervalMs} ms, ${keepalive.timeoutMs} ms` : '30 s, 10 s'
+      })`,
+  );
   if (figures.failures.length > 0) {
     console.log(
       `  failures (${figures.failures.length}): ${figures.failures.slice(0, 3).join('; ')}`,
     );
   }
+}
+
+function keepaliveSetting(value: string | undefined): BenchKeepalive | undefined {
+  if (!value) return undefined;
+  const [intervalMs, timeoutMs] = value.split(',').map(Number);
+  if (!(intervalMs! > 0 && timeoutMs! > 0)) {
+    throw new Error(`AGI_BENCH_KEEPALIVE=${value}: expected "intervalMs,timeoutMs", e.g. 500,400`);
+  }
+  return { intervalMs: intervalMs!, timeoutMs: timeoutMs! };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await runAgiCallsBench();

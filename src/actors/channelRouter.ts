@@ -37,12 +37,32 @@ export interface RouterHooks<Channel extends RoutedChannel> {
   bridge(change: BridgeChange): void;
 }
 
+/** Default of {@link RouterOptions.maxResyncBacklog}. */
+export const DEFAULT_MAX_RESYNC_BACKLOG = 10_000;
+
+/** Bounds of a {@link ChannelRouter}. */
+export interface RouterOptions {
+  /**
+   * Most events held while a resync lists the channels. Past it the router stops holding: it
+   * routes what it held, in order, then each event as it comes, and applies the list once it is
+   * in. Default 10,000.
+   */
+  readonly maxResyncBacklog?: number;
+}
+
 /**
  * The supervisor's hot path: takes each AMI event, delivers it to the channel actors it concerns
  * (`routeKeys`), creating an actor on `Newchannel` or for a channel first met mid-call, and keeps
  * the {@link ChannelDirectory} (names, bridges, early `OriginateResponse`s, lingering channels) in
  * step. While a (re)connect lists the channels it holds events instead; `finishResync` applies the
  * list, then what was held.
+ *
+ * The hold is bounded (`maxResyncBacklog`). Past the bound, routing the events as they come and
+ * applying the list at its end is just as correct: Asterisk writes a session's events in order
+ * and a list's items in one go, between two events, so every event read before the list's end
+ * happened before the list was taken, and the list is the newest word on each channel it names.
+ * What holding adds is only that channel actors never see those events in their state from
+ * before the reconnect.
  *
  * Events for a channel that hung up and lingers are dropped: its actor is final, and a late event
  * must not bring a ghost back to life.
@@ -63,34 +83,70 @@ export class ChannelRouter<Channel extends RoutedChannel = RoutedChannel> {
   readonly directory = new ChannelDirectory<Channel>();
   /** Facts-only events, sent to their channels in one step each at the end of a burst. */
   readonly folds = new FoldQueue((uniqueid, event) => this.directory.get(uniqueid)?.send(event));
-  /** Events held while a resync lists the channels, and who was known before it. */
-  private held: { buffered: AmiMessage[]; before: Set<string> } | undefined;
+  /**
+   * A resync under way: who was known before it, and the events held meanwhile (`undefined` once
+   * past the bound, with how many were routed as they came instead).
+   */
+  private resync:
+    | { before: Set<string>; held: AmiMessage[] | undefined; routedBeforeList: number }
+    | undefined;
+  private readonly maxResyncBacklog: number;
 
-  constructor(private readonly hooks: RouterHooks<Channel>) {}
+  constructor(
+    private readonly hooks: RouterHooks<Channel>,
+    options: RouterOptions = {},
+  ) {
+    this.maxResyncBacklog = options.maxResyncBacklog ?? DEFAULT_MAX_RESYNC_BACKLOG;
+  }
+
+  /** Events held by the resync under way (at most `maxResyncBacklog`). */
+  get resyncBacklog(): number {
+    return this.resync?.held?.length ?? 0;
+  }
 
   /** One AMI event from the connection. */
   route(message: AmiMessage): void {
-    if (this.held) this.held.buffered.push(message);
-    else this.dispatch(message);
+    const resync = this.resync;
+    if (resync?.held === undefined) {
+      if (resync) resync.routedBeforeList += 1;
+      this.dispatch(message);
+      return;
+    }
+    if (resync.held.length < this.maxResyncBacklog) {
+      resync.held.push(message);
+      return;
+    }
+    // Full: stop holding. What was held goes first, in order, then this one.
+    const held = resync.held;
+    resync.held = undefined;
+    resync.routedBeforeList = held.length + 1;
+    for (const each of held) this.dispatch(each);
+    this.dispatch(message);
   }
 
   /** A (re)connect: hold events until the channel list is in; remember who existed before. */
   beginResync(): void {
-    this.held = { buffered: [], before: new Set(this.directory.liveUniqueids()) };
+    this.resync = {
+      before: new Set(this.directory.liveUniqueids()),
+      held: [],
+      routedBeforeList: 0,
+    };
   }
 
   /** The list is in: rebuild, replay what was held, end the channels that are gone. */
   finishResync(items: readonly AmiMessage[]): ResyncReport {
-    const held = this.held;
-    this.held = undefined;
-    return applyResync(this, items, held?.buffered ?? [], held?.before ?? new Set());
+    const resync = this.resync;
+    this.resync = undefined;
+    const report = applyResync(this, items, resync?.held ?? [], resync?.before ?? new Set());
+    const routed = resync?.routedBeforeList ?? 0;
+    return routed > 0 ? { ...report, routedBeforeList: routed } : report;
   }
 
   /** No list to be had (refused, or the connection dropped): apply what was held, as it came. */
   abandonResync(): void {
-    const held = this.held;
-    this.held = undefined;
-    for (const message of held?.buffered ?? []) this.dispatch(message);
+    const resync = this.resync;
+    this.resync = undefined;
+    for (const message of resync?.held ?? []) this.dispatch(message);
   }
 
   /** Creates the actor of a channel and hands it what arrived for it before it existed. */

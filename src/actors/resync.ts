@@ -8,6 +8,11 @@ export interface ResyncReport {
   readonly listed: number;
   readonly created: number;
   readonly lost: number;
+  /**
+   * Present when more events came while the list was fetched than the runtime holds
+   * (`maxResyncBacklog`): how many were routed as they came rather than held and replayed.
+   */
+  readonly routedBeforeList?: number;
 }
 
 /**

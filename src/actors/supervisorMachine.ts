@@ -33,6 +33,11 @@ export interface SupervisorInput {
    * but only to users who may read `system` events: for others each session waits this long.
    */
   readonly bootWaitMs?: number;
+  /**
+   * Most events held while a resync lists the channels (default 10,000); past it they are routed
+   * as they come and the list is applied at its end (see `ChannelRouter`).
+   */
+  readonly maxResyncBacklog?: number;
   /** The statechart for channels: `channelMachine` or an extension of it (`.provide(...)`). */
   readonly channelLogic?: typeof channelMachine;
   /**
@@ -181,12 +186,15 @@ const supervisorChart = setup({
       bootWaitMs: input.bootWaitMs ?? 3000,
       sweep: lingerPlan(lingerMs),
       notify,
-      router: new ChannelRouter<ChannelActorRef>({
-        create: (uniqueid, channelInput) =>
-          createActor(logic, { id: uniqueid, parent: self, input: channelInput }),
-        created: (uniqueid, ref) => notify({ type: 'channel', uniqueid, ref }),
-        bridge: (change) => notify({ type: 'bridge', ...change }),
-      }),
+      router: new ChannelRouter<ChannelActorRef>(
+        {
+          create: (uniqueid, channelInput) =>
+            createActor(logic, { id: uniqueid, parent: self, input: channelInput }),
+          created: (uniqueid, ref) => notify({ type: 'channel', uniqueid, ref }),
+          bridge: (change) => notify({ type: 'bridge', ...change }),
+        },
+        input.maxResyncBacklog === undefined ? {} : { maxResyncBacklog: input.maxResyncBacklog },
+      ),
     };
   },
   invoke: {

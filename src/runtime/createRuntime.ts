@@ -52,6 +52,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       client,
       ...(options.lingerMs === undefined ? {} : { lingerMs: options.lingerMs }),
       ...(options.bootWaitMs === undefined ? {} : { bootWaitMs: options.bootWaitMs }),
+      ...(options.maxResyncBacklog === undefined
+        ? {}
+        : { maxResyncBacklog: options.maxResyncBacklog }),
       ...(options.channelLogic ? { channelLogic: options.channelLogic } : {}),
       notify: (notice) => {
         switch (notice.type) {

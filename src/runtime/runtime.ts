@@ -34,6 +34,12 @@ export interface RuntimeOptions {
    * `system` events never get it: set 0 for them.
    */
   readonly bootWaitMs?: number;
+  /**
+   * Most AMI events held while a (re)connect lists the channels (default 10,000). Past it the
+   * runtime stops holding: it routes what it held, in order, then each event as it comes, and
+   * applies the list when it completes (the `resync` report then says `routedBeforeList`).
+   */
+  readonly maxResyncBacklog?: number;
   /** The channel statechart to run (an extended `channelMachine`). */
   readonly channelLogic?: typeof channelMachine;
   /**
@@ -66,6 +72,8 @@ export interface RuntimeStats {
   readonly inBridges: number;
   /** Events held for a channel whose actor does not exist yet (an early `OriginateResponse`). */
   readonly heldEvents: number;
+  /** Events held while a resync lists the channels (at most `maxResyncBacklog`). */
+  readonly resyncBacklog: number;
   /** `Call` objects handed out (one per channel that was looked at). */
   readonly calls: number;
   /** Call-logic actors running. */

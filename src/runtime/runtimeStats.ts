@@ -22,7 +22,8 @@ export function runtimeStats(
     injector: DtmfInjector;
   },
 ): RuntimeStats {
-  const directory = supervisor.getSnapshot().context.router.directory;
+  const router = supervisor.getSnapshot().context.router;
+  const directory = router.directory;
   const sizes = supervisorHoldings(supervisor);
   let flows = 0;
   for (const ref of directory.refs()) {
@@ -35,6 +36,7 @@ export function runtimeStats(
     bridges: sizes.bridges,
     inBridges: sizes.inBridges,
     heldEvents: sizes.early,
+    resyncBacklog: router.resyncBacklog,
     calls: parts.calls.size,
     flows: flows + (parts.fastAgi?.ownFlows ?? 0),
     agiCommands: parts.asyncAgi.size,

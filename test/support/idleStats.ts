@@ -7,6 +7,7 @@ export const IDLE_STATS: RuntimeStats = {
   bridges: 0,
   inBridges: 0,
   heldEvents: 0,
+  resyncBacklog: 0,
   calls: 0,
   flows: 0,
   agiCommands: 0,

@@ -66,11 +66,18 @@ export class Originator {
   private readonly arrivals: PendingRequests<ChannelActorRef>;
   /** Waits for an originated channel to be ready (cleared when settled). */
   private readonly readiness = new Set<() => void>();
+  /** Originates held until Asterisk has booted. */
+  private waitingForBoot = 0;
 
+  /**
+   * `booted` resolves once Asterisk can take an Originate (a core that is still starting answers
+   * one with Reason 0); by default at once.
+   */
   constructor(
     private readonly client: Pick<AmiClient, 'action'>,
     private readonly calls: OriginateCalls,
     private readonly clock: Clock,
+    private readonly booted: () => Promise<void> = () => Promise.resolve(),
   ) {
     this.responses = new PendingRequests(clock);
     this.arrivals = new PendingRequests(clock);
@@ -78,7 +85,7 @@ export class Originator {
 
   /** How many originates wait for their outcome or their channel. */
   get size(): number {
-    return this.responses.size + this.arrivals.size + this.readiness.size;
+    return this.waitingForBoot + this.responses.size + this.arrivals.size + this.readiness.size;
   }
 
   /**
@@ -87,6 +94,12 @@ export class Originator {
    * congestion...), or when Asterisk refuses the action or no outcome comes in time.
    */
   async originate(options: OriginateOptions): Promise<Call> {
+    this.waitingForBoot += 1;
+    try {
+      await this.booted();
+    } finally {
+      this.waitingForBoot -= 1;
+    }
     const response = await this.send(
       originateFields(options),
       options.outcomeTimeoutMs ?? (options.timeoutMs ?? 30_000) + 60_000,

@@ -1,4 +1,4 @@
-import { type AnyActorRef, createActor, waitFor } from 'xstate';
+import { type Actor, type AnyActorRef, createActor, type SnapshotFrom, waitFor } from 'xstate';
 import { channelActorOf, supervisorMachine } from '../actors/supervisorMachine.js';
 import { AsyncAgi } from '../calls/asyncAgi.js';
 import { CallHandlers } from '../calls/callHandlers.js';
@@ -96,6 +96,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     client,
     { channel, of: (actor) => calls.of(actor) },
     supervisor.clock,
+    () => sessionBooted(supervisor),
   );
   const injector = new DtmfInjector(
     { live: () => liveChannels().map((ref) => calls.of(ref)) },
@@ -213,4 +214,20 @@ function openConnection(options: RuntimeOptions, logger: Logger): AmiConnection 
     throw new TypeError('createRuntime needs a client, a url, or connection host/username/secret');
   }
   return new AmiConnection({ ...overrides, host, port: port ?? 5038, username, secret });
+}
+
+/**
+ * Resolves once the supervisor no longer waits for Asterisk's `FullyBooted`: at once unless it
+ * does, else when it comes, when `bootWaitMs` runs out, or when the session or runtime ends.
+ */
+function sessionBooted(supervisor: Actor<typeof supervisorMachine>): Promise<void> {
+  const booting = (snapshot: SnapshotFrom<typeof supervisorMachine>) =>
+    snapshot.status === 'active' && snapshot.matches({ session: 'booting' });
+  if (!booting(supervisor.getSnapshot())) return Promise.resolve();
+  return waitFor(supervisor, (snapshot) => !booting(snapshot), {
+    timeout: Number.POSITIVE_INFINITY,
+  }).then(
+    () => undefined,
+    () => undefined,
+  );
 }

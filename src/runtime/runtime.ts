@@ -31,7 +31,7 @@ export interface RuntimeOptions {
   /**
    * How long each new AMI session waits for Asterisk's `FullyBooted` before resyncing (ms; default
    * 3,000): after a core restart, Asterisk accepts logins before it is up. Users who may not read
-   * `system` events never get it: set 0 for them.
+   * `system` events never get it: set 0 for them. Originates called meanwhile wait with it.
    */
   readonly bootWaitMs?: number;
   /**
@@ -123,7 +123,9 @@ export interface Runtime {
   /**
    * Originates a call and resolves, once Asterisk reports it answered (`OriginateResponse` with
    * this originate's ActionID), with the originated channel's {@link Call}; rejects with an
-   * `OriginateError` naming the reason (`no-answer`, `busy`, `congestion`, `failed`...).
+   * `OriginateError` naming the reason (`no-answer`, `busy`, `congestion`, `failed`...). Called
+   * while a new session waits for Asterisk's `FullyBooted`, it is sent once that comes (at most
+   * `bootWaitMs` later).
    */
   originate(options: OriginateOptions): Promise<Call>;
   /**

@@ -7,6 +7,15 @@ import type { Transport } from './transport.js';
 /** Bound on the messages held back while logging in (a server sends next to none). */
 const MAX_EARLY_MESSAGES = 1000;
 
+/** A read this large says more bytes wait in the kernel (reads come in 64 KiB at most). */
+const BACKLOG_READ_BYTES = 16 * 1024;
+
+/** The event loop's check phase; captured once, so that tests' fake timers leave it alone. */
+const nextCheckPhase: () => Promise<void> = (() => {
+  const immediate = globalThis.setImmediate;
+  return () => new Promise<void>((resolve) => void immediate(resolve));
+})();
+
 /** Where a {@link Session} hands what it reads. */
 export interface SessionHandlers {
   /** Offered every message first; true when it answered a pending action. */
@@ -120,6 +129,10 @@ export class Session {
       for await (const chunk of this.transport) {
         this.lastReadAt = performance.now();
         this.parser.push(chunk);
+        // Behind: let the poll phase move what else arrived into the transport's buffer before
+        // routing more. The backlog then waits here rather than in full socket buffers, where a
+        // real Asterisk, its writes blocked past `writetimeout` (100 ms), drops the session.
+        if (chunk.length >= BACKLOG_READ_BYTES) await nextCheckPhase();
       }
     } catch (error) {
       this.endError ??= error instanceof Error ? error : new Error(String(error));

@@ -5,9 +5,12 @@ import type { Transport, TransportConnectOptions } from './transport.js';
 /**
  * Bytes read from the socket and not yet taken by the reader, past which the socket is paused: TCP
  * flow control then makes the peer wait. The reader (the parser, routing each event as it is
- * parsed) normally keeps this at zero; it only fills when events come faster than they are routed.
+ * parsed) keeps this near zero while it keeps up; when events come faster than they are routed
+ * the socket is still drained into here, so that the peer's writes do not block (Asterisk drops
+ * a session whose writes block past its `writetimeout`, 100 ms by default). 16 MiB holds a burst
+ * of 500 calls' events (14 MB).
  */
-export const MAX_BUFFERED_BYTES = 1024 * 1024;
+export const MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
 
 /**
  * A {@link Transport} over a connected `net.Socket` (a `tls.TLSSocket` is one too).

@@ -15,9 +15,9 @@ export interface FloodReport {
   readonly sent: { channels: number; hangups: number; bytes: number };
   readonly routed: { channels: number; hangups: number };
   /**
-   * Most bytes the runtime's transport held unread, sampled at each channel it announced. The
-   * parser routes each read before the next one is taken, so this stays near zero: the bound
-   * (MAX_BUFFERED_BYTES) is there for a reader that falls behind.
+   * Most bytes the runtime's transport held unread, sampled at each channel it announced. While
+   * routing is behind, the socket is drained into the transport up to its bound
+   * (MAX_BUFFERED_BYTES), so that the PBX's writes do not block; past it reading pauses.
    */
   readonly peakBufferedBytes: number;
   /** Times the server's writes were refused (TCP full): the stream came faster than it was read. */

@@ -1,0 +1,62 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_BUFFERED_BYTES } from '../../src/connection/socketTransport.js';
+import { cleanUp, connection, server } from './support.js';
+
+afterEach(cleanUp);
+
+/** About 1 KB per event, 12 MB in all: more than loopback's socket buffers hold. */
+const EVENTS = 12_000;
+const PADDING = 'x'.repeat(1000);
+
+/** Busy for `us` microseconds: a runtime that routes slower than the PBX writes. */
+function busyFor(us: number): void {
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until) {
+    // Routing work.
+  }
+}
+
+/**
+ * A real Asterisk writes each session's events itself and logs the session off when one write
+ * stays blocked past its `writetimeout` (100 ms by default): a reader that lets the socket
+ * buffers fill loses its session under a burst. The connection keeps draining the socket into
+ * its own bounded buffer while it routes, so the PBX's writes go through long before the
+ * events are routed.
+ */
+describe('a burst of events faster than they are routed', () => {
+  it('should be taken off the socket while routing is behind, up to MAX_BUFFERED_BYTES', async () => {
+    let written: number | undefined;
+    let routed = 0;
+    const burst = Array.from(
+      { length: EVENTS },
+      (_, n) => `Event: UserEvent\r\nUserEvent: burst\r\nN: ${n}\r\nPad: ${PADDING}\r\n\r\n`,
+    ).join('');
+    const target = await server({
+      handlers: {
+        UserEvent: (action, client) => {
+          client.respond(action, 'Success');
+          // The callback runs once the last byte is in the kernel: the PBX's write is done.
+          client.socket.write(burst, () => {
+            written = routed;
+          });
+        },
+      },
+    });
+    const ami = connection(target);
+    ami.bus.on('UserEvent', () => {
+      routed += 1;
+      busyFor(100);
+    });
+    await ami.connect();
+    await ami.action('UserEvent', { UserEvent: 'start' });
+    const deadline = Date.now() + 60_000;
+    while (routed < EVENTS && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(routed).toBe(EVENTS);
+    // Held in full socket buffers, the burst would be written only once most of it was routed.
+    expect(written).toBeDefined();
+    expect(written!).toBeLessThan(EVENTS / 4);
+    expect(burst.length).toBeLessThan(MAX_BUFFERED_BYTES);
+  });
+});

@@ -17,8 +17,8 @@ export interface AgiCallsFigures {
   /** CPU seconds (user + system) over the same window: this process, and Asterisk's. */
   readonly runtimeCpu: number | undefined;
   readonly asteriskCpu: number | undefined;
-  /** Times the runtime's AMI session was lost during the run (its keepalive, or a cut). */
-  readonly sessionDrops: number;
+  /** Why the runtime's AMI session was lost, each time it was during the run. */
+  readonly sessionDrops: readonly string[];
   /** The slowest answer to a `Ping` sent on the runtime's session every 500 ms, in ms. */
   readonly slowestPingMs: number;
 }
@@ -53,7 +53,7 @@ export async function measureAgiCalls(
   const failures: string[] = [];
   let completed = 0;
   let events = 0;
-  let sessionDrops = 0;
+  const sessionDrops: string[] = [];
   let slowestPingMs = 0;
   let probing = true;
   let allDone: () => void = () => {};
@@ -83,8 +83,9 @@ export async function measureAgiCalls(
     client.bus.on('event', () => {
       events++;
     });
-    client.bus.on('disconnected', () => {
-      sessionDrops++;
+    client.bus.on('disconnected', ({ error }) => {
+      if (!probing) return;
+      sessionDrops.push(error ? `${error.name}: ${error.message}` : 'closed in order');
     });
     // What the keepalive's Ping meets: its answer queued behind the events ahead of it.
     const probe = (async () => {
@@ -186,11 +187,12 @@ export async function runAgiCallsBench(): Promise<void> {
       `ratio ${ratio} (target <= 0.25)`,
   );
   console.log(
-    `  runtime's AMI session: ${figures.sessionDrops} drops, slowest Ping answer ` +
+    `  runtime's AMI session: ${figures.sessionDrops.length} drops, slowest Ping answer ` +
       `${Math.round(figures.slowestPingMs)} ms (keepalive ${
         keepalive ? `${keepalive.intervalMs} ms, ${keepalive.timeoutMs} ms` : '30 s, 10 s'
       })`,
   );
+  for (const drop of figures.sessionDrops) console.log(`  session lost: ${drop}`);
   if (figures.failures.length > 0) {
     console.log(
       `  failures (${figures.failures.length}): ${figures.failures.slice(0, 3).join('; ')}`,

@@ -7,8 +7,8 @@ import type { Transport } from './transport.js';
 /** Bound on the messages held back while logging in (a server sends next to none). */
 const MAX_EARLY_MESSAGES = 1000;
 
-/** A read this large says more bytes wait in the kernel (reads come in 64 KiB at most). */
-const BACKLOG_READ_BYTES = 16 * 1024;
+/** Most time spent routing reads in a row before the socket is read again, in ms. */
+const ROUTE_SLICE_MS = 5;
 
 /** The event loop's check phase; captured once, so that tests' fake timers leave it alone. */
 const nextCheckPhase: () => Promise<void> = (() => {
@@ -126,13 +126,20 @@ export class Session {
 
   private async readLoop(): Promise<Error | undefined> {
     try {
+      let routingMs = 0;
       for await (const chunk of this.transport) {
-        this.lastReadAt = performance.now();
+        const readAt = performance.now();
+        this.lastReadAt = readAt;
         this.parser.push(chunk);
-        // Behind: let the poll phase move what else arrived into the transport's buffer before
-        // routing more. The backlog then waits here rather than in full socket buffers, where a
-        // real Asterisk, its writes blocked past `writetimeout` (100 ms), drops the session.
-        if (chunk.length >= BACKLOG_READ_BYTES) await nextCheckPhase();
+        routingMs += performance.now() - readAt;
+        // Routing for a while: let the poll phase move what else arrived into the transport's
+        // buffer before routing more. A backlog then waits there rather than in full socket
+        // buffers, where a real Asterisk, its writes blocked past `writetimeout` (100 ms by
+        // default), drops the session.
+        if (routingMs >= ROUTE_SLICE_MS) {
+          routingMs = 0;
+          await nextCheckPhase();
+        }
       }
     } catch (error) {
       this.endError ??= error instanceof Error ? error : new Error(String(error));

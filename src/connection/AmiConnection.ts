@@ -249,9 +249,10 @@ export class AmiConnection implements AmiClient {
         return refuse(`${name}: too many actions already wait for the connection`);
       }
     }
-    if (live && this.sender.tracker.size >= this.maxActionsInFlight) {
+    const inFlight = this.sender.applicationInFlight;
+    if (live && inFlight >= this.maxActionsInFlight) {
       const error = new AmiTooManyActionsError(
-        `${name}: ${this.sender.tracker.size} actions already wait for an answer (maxActionsInFlight)`,
+        `${name}: ${inFlight} actions already wait for an answer (maxActionsInFlight)`,
       );
       return Promise.reject(withCallerStack(error, origin));
     }

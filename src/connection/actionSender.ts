@@ -50,9 +50,17 @@ export class ActionSender {
     this.logger = options.logger;
   }
 
+  /** Login, Challenge, keepalive Ping, Logoff on the wire: not the application's actions. */
+  private internalInFlight = 0;
+
   /** Actions on the wire or waiting for the connection. */
   get pending(): number {
     return this.tracker.size + this.offline.size;
+  }
+
+  /** The application's actions on the wire (what `maxActionsInFlight` bounds). */
+  get applicationInFlight(): number {
+    return this.tracker.size - this.internalInFlight;
   }
 
   /** A pending action with a fresh ActionID; its timeout runs from now. */
@@ -96,6 +104,13 @@ export class ActionSender {
     const spec = { list: false, idempotent: false, timeoutMs, origin };
     const { pending, promise } = this.create(name, fields, spec);
     this.send(pending, session, false);
+    if (pending.state === 'sent') {
+      this.internalInFlight += 1;
+      const settled = (): void => {
+        this.internalInFlight -= 1;
+      };
+      promise.then(settled, settled);
+    }
     return promise as Promise<AmiMessage>;
   }
 

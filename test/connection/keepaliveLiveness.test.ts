@@ -129,4 +129,26 @@ describe('keepalive liveness', () => {
     await ami.close();
     expect((await Promise.all(held)).map((result) => result.ok)).toEqual([false, false, false]);
   });
+
+  it('should not take one of the maxActionsInFlight slots with its Ping', async () => {
+    // Pings and UserEvents are left unanswered: a Ping stays in flight.
+    const target = await server({
+      handlers: { Ping: () => undefined, UserEvent: () => undefined },
+    });
+    const ami = connection(target, {
+      keepaliveIntervalMs: 20,
+      keepaliveTimeoutMs: 30_000,
+      maxActionsInFlight: 3,
+      actionTimeoutMs: 30_000,
+    });
+    await ami.connect();
+    await target.waitForAction('Ping');
+    const held = Array.from({ length: 3 }, () => settle(ami.action('UserEvent')));
+    const refused = await settle(ami.action('UserEvent'));
+    await Promise.race([target.waitForAction('UserEvent', 3), pause(5000)]);
+    expect(target.received('UserEvent')).toHaveLength(3);
+    expect(refused.ok ? 'sent' : refused.error.message).toMatch(/: 3 actions already wait/);
+    await ami.close();
+    expect((await Promise.all(held)).map((result) => result.ok)).toEqual([false, false, false]);
+  });
 });

@@ -54,9 +54,9 @@ describe('a burst of events faster than they are routed', () => {
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(routed).toBe(EVENTS);
-    // Held in full socket buffers, the burst would be written only once most of it was routed.
-    expect(written).toBeDefined();
-    expect(written!).toBeLessThan(EVENTS / 4);
+    // Held in full socket buffers (several MB on loopback), the burst would be written only once
+    // two thirds of it were routed; drained, it is written after a few dozen reads are routed.
+    expect(written, `routed when the burst was written: ${written}`).toBeLessThan(EVENTS / 2);
     expect(burst.length).toBeLessThan(MAX_BUFFERED_BYTES);
   });
 });

@@ -35,6 +35,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Unhandled rejections fail the run: the library promises never to leave one behind.
     dangerouslyIgnoreUnhandledErrors: false,
+    // So does an event sent to an actor that has stopped (see the file).
+    setupFiles: ['test/support/staleSends.ts'],
     projects: [
       {
         extends: true,

@@ -188,7 +188,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
     close: () => {
       closing ??= (async () => {
-        supervisor.send({ type: 'close' });
+        // A supervisor whose connection was refused for good has ended already.
+        if (supervisor.getSnapshot().status === 'active') supervisor.send({ type: 'close' });
         client.bus.off('event', onEvent);
         client.bus.off('disconnected', onDisconnected);
         asyncAgi.fail('the runtime closed');

@@ -191,7 +191,10 @@ function ownActor(
     error: () => {},
   });
   actor.start();
-  const hangup = (): void => actor.send(toChannelEvent(hangupMessage(session)));
+  // `HANGUP` comes before the connection's end, or the end alone: the first of them ends the actor.
+  const hangup = (): void => {
+    if (actor.getSnapshot().status === 'active') actor.send(toChannelEvent(hangupMessage(session)));
+  };
   session.on('hangup', hangup);
   session.on('end', hangup);
   return actor;

@@ -2,6 +2,7 @@ import type { AmiEventKey, AmiEventName } from '../../catalog/index.js';
 import { decodeAgiEnv } from '../../protocol/agiEnv.js';
 import type { AmiEventMessage } from '../../protocol/amiEvent.js';
 import type { AmiMessage } from '../../protocol/message.js';
+import { absorbListItem } from './absorbListItem.js';
 import {
   type ChannelContext,
   channelInputFrom,
@@ -11,7 +12,6 @@ import {
   MAX_DTMF,
   MAX_HISTORY,
   NO_STRINGS,
-  NO_VARIABLES,
   type PartyId,
   readChanVariables,
 } from './channelContext.js';
@@ -32,7 +32,7 @@ export function absorbEvent(
   event: ChannelEvent,
 ): Partial<ChannelContext> | undefined {
   if ('events' in event) return absorbBatch(context, event.events);
-  if (event.type === 'sync') return absorbSync(context, event.message, event.members);
+  if (event.type === 'sync') return absorbListItem(context, event.message, event.members);
   if (event.type === 'lost') {
     return { hangup: { ...context.hangup, cause: 0, causeText: 'Lost', lost: true } };
   }
@@ -207,43 +207,6 @@ function newchannelFields(message: AmiMessage): Partial<ChannelContext> {
     channelInputFrom(message),
   );
   return { name, linkedid, state, callerId, connectedLine, dialplan };
-}
-
-/** A list item describes the channel now: take its state, position and bridge as they are. */
-function absorbSync(
-  context: ChannelContext,
-  message: AmiMessage,
-  members: readonly string[] | undefined,
-): Partial<ChannelContext> {
-  const input = channelInputFrom(message);
-  const changes: { -readonly [K in keyof ChannelContext]?: ChannelContext[K] } = {
-    state: {
-      code: input.channelState ?? context.state.code,
-      desc: input.channelStateDesc ?? context.state.desc,
-    },
-    callerId: input.callerId ?? context.callerId,
-    connectedLine: input.connectedLine ?? context.connectedLine,
-    linkedid: input.linkedid || context.linkedid,
-    name: input.name || context.name,
-  };
-  if (input.variables && input.variables !== NO_VARIABLES) {
-    changes.variables = { ...context.variables, ...input.variables };
-  }
-  const position = context.dialplan;
-  if (position.context !== input.context || position.exten !== input.exten) {
-    changes.dialplan = {
-      context: input.context ?? '',
-      exten: input.exten ?? '',
-      priority: input.priority ?? 0,
-      application: message.get('Application') ?? '',
-      appData: message.get('ApplicationData') ?? message.get('Data') ?? '',
-    };
-  }
-  changes.bridge = input.bridgeId
-    ? { id: input.bridgeId, peers: members?.filter((m) => m !== context.uniqueid) ?? NO_STRINGS }
-    : undefined;
-  if (input.inAgi && context.agi.sessions === 0) changes.agi = { ...context.agi, sessions: 1 };
-  return changes;
 }
 
 function bridgeAfter(

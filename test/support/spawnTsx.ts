@@ -43,6 +43,14 @@ export function runTsx(
   return { child, stdout: () => stdout, stderr: () => stderr, exit };
 }
 
+/** A script's printed lines, empty ones dropped, each without the time stamp it starts with. */
+export function printedLines(stdout: string): string[] {
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => line.replace(/^\s*\d+\.\d\ds /, ''));
+}
+
 /** Kills whatever a test left running (call from `afterEach`). */
 export function killLeftovers(): void {
   for (const child of children.splice(0)) {

@@ -1,17 +1,9 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AnyActorRef, createActor, toPromise } from 'xstate';
 import type { Call } from '../../src/calls/Call.js';
-import { AmiConnection } from '../../src/connection/AmiConnection.js';
 import { AmiConnectionClosedError } from '../../src/connection/errors.js';
-import { type IvrOutput, ivrMachine } from '../../src/machines/flows/ivrMachine.js';
-import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
-import {
-  createRuntime,
-  type Runtime,
-  type RuntimeOptions,
-} from '../../src/runtime/createRuntime.js';
-import { IDLE_STATS } from '../support/idleStats.js';
+import { ivrMachine } from '../../src/machines/flows/ivrMachine.js';
+import { eventually, expectNothingLeft, ivrOf, startIvrRig } from './ivrRig.js';
 
 /**
  * The IVR over FastAGI, end to end on the embedded PBX: a simulated phone calls extension 501
@@ -20,87 +12,14 @@ import { IDLE_STATS } from '../support/idleStats.js';
  * when a second AMI session sees (`AGIExecStart`) the prompt waiting for them start.
  */
 
-const silent = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface Setup {
-  pbx: PbxHandle;
-  runtime: Runtime;
-  /** `Command` of every AGIExecStart, per channel, in order. */
-  commands: Map<string, string[]>;
-  /** The phone presses `digits` each time a command starting with `prefix` starts on `channel`. */
-  pressWhen(channel: string, prefix: string, digits: string): void;
-  sync(): Promise<void>;
-}
-
-async function setUp(runtimeOptions: (pbxUrl: string) => RuntimeOptions): Promise<Setup> {
-  const pbx = await startPbx({ port: 0, phones: [{ name: 'alice', callerIdName: 'Alice' }] });
-  cleanups.push(() => pbx.stop());
-  const url = pbx.url.replace('ami://', 'ami://manager:secret@');
-  const watcher = AmiConnection.fromUrl(url, { logger: silent, reconnect: false });
-  cleanups.push(() => watcher.close());
-  const commands = new Map<string, string[]>();
-  const listeners: Array<(channel: string, command: string) => void> = [];
-  watcher.bus.on('AGIExecStart', (event) => {
-    const channel = event.get('Channel') ?? '';
-    const command = event.get('Command') ?? '';
-    commands.set(channel, [...(commands.get(channel) ?? []), command]);
-    for (const listener of listeners) listener(channel, command);
-  });
-  await watcher.connect();
-  const runtime = createRuntime({ logger: silent, lingerMs: 100, ...runtimeOptions(url) });
-  cleanups.push(() => runtime.close());
-  await runtime.ready();
-  // Point the dialplan's FastAGI URL at this runtime (a global, as the Setvar action sets it).
-  await watcher.action('Setvar', { Variable: 'FASTAGI_PORT', Value: runtime.fastAgi!.port });
-  return {
-    pbx,
-    runtime,
-    commands,
-    pressWhen: (channel, prefix, digits) =>
-      listeners.push((on, command) => {
-        if (on === channel && command.startsWith(prefix))
-          void pbx.sendDigits(channel, digits, { receive: true }).catch(() => {});
-      }),
-    sync: async () => {
-      await watcher.action('Ping');
-    },
-  };
-}
-
-/** The IVR actor of a channel once its FastAGI call is served, and its states in order. */
-async function ivrOf(setup: Setup, channel: string) {
-  let actor: AnyActorRef | undefined;
-  await eventually(() => {
-    const uniqueid = setup.pbx.channels().find((info) => info.name === channel)?.uniqueid;
-    actor = uniqueid === undefined ? undefined : setup.runtime.flow(uniqueid);
-    return actor !== undefined;
-  });
-  const steps = [String(actor!.getSnapshot().value)];
-  actor!.subscribe((snapshot) => {
-    const value = String(snapshot.value);
-    if (steps.at(-1) !== value) steps.push(value);
-  });
-  return { actor: actor!, steps, output: toPromise(actor!) as Promise<IvrOutput> };
-}
-
-async function expectNothingLeft(setup: Setup): Promise<void> {
-  await eventually(
-    () =>
-      setup.pbx.channels().length === 0 &&
-      setup.runtime.stats().channels === 0 &&
-      setup.runtime.stats().fastAgiSessions === 0 &&
-      setup.runtime.stats().flows === 0,
-  );
-  expect(setup.runtime.stats()).toEqual(IDLE_STATS);
-}
-
 describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
   it('should run ivrMachine over FastAGI: right passcode, key 2, goodbye; the Call is the AMI channel', async () => {
-    const setup = await setUp((url) => ({ url, fastAgi: { port: 0 } }));
+    const setup = await startIvrRig(cleanups, (url) => ({ url, fastAgi: { port: 0 } }));
     const { pbx, runtime, commands } = setup;
     runtime.handle({ agiScript: 'ivr' }, ivrMachine);
     const flows: AnyActorRef[] = [];
@@ -137,7 +56,7 @@ describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
   }, 20_000);
 
   it('should connect a caller who presses 1 to the agent, and give it back when the agent hangs up', async () => {
-    const setup = await setUp((url) => ({ url, fastAgi: { port: 0 } }));
+    const setup = await startIvrRig(cleanups, (url) => ({ url, fastAgi: { port: 0 } }));
     const { pbx, runtime } = setup;
     runtime.handle({ agiScript: 'ivr' }, ivrMachine);
     const phone = pbx.phoneCall('alice', '501');
@@ -155,7 +74,7 @@ describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
   }, 20_000);
 
   it('should end the IVR as gone when the caller hangs up during the menu, and keep nothing', async () => {
-    const setup = await setUp((url) => ({ url, fastAgi: { port: 0 } }));
+    const setup = await startIvrRig(cleanups, (url) => ({ url, fastAgi: { port: 0 } }));
     const { pbx, runtime } = setup;
     runtime.handle({ agiScript: 'ivr' }, ivrMachine);
     const phone = pbx.phoneCall('alice', '501');
@@ -169,7 +88,7 @@ describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
   }, 20_000);
 
   it('should serve the IVR from a runtime with FastAGI only (no AMI), with what the environment says', async () => {
-    const setup = await setUp(() => ({ fastAgi: { port: 0 } }));
+    const setup = await startIvrRig(cleanups, () => ({ fastAgi: { port: 0 } }));
     const { pbx, runtime } = setup;
     const calls: Call[] = [];
     runtime.handle({ agiScript: 'ivr' }, (call) => {
@@ -195,10 +114,3 @@ describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
     await eventually(() => pbx.channels().length === 0 && runtime.stats().fastAgiSessions === 0);
   }, 20_000);
 });
-
-async function eventually(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  for (let waited = 0; !probe(); waited += 20) {
-    if (waited > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

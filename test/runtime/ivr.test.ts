@@ -1,11 +1,6 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AnyActorRef, toPromise } from 'xstate';
-import { AmiConnection } from '../../src/connection/AmiConnection.js';
-import { type IvrOutput, ivrMachine } from '../../src/machines/flows/ivrMachine.js';
-import { type PbxHandle, startPbx } from '../../src/pbx/index.js';
-import { createRuntime, type Runtime } from '../../src/runtime/createRuntime.js';
-import { IDLE_STATS } from '../support/idleStats.js';
+import { ivrMachine } from '../../src/machines/flows/ivrMachine.js';
+import { eventually, expectNothingLeft, ivrOf, startIvrRig } from './ivrRig.js';
 
 /**
  * The IVR end to end on the embedded PBX over TCP: a simulated phone calls extension 500
@@ -15,95 +10,22 @@ import { IDLE_STATS } from '../support/idleStats.js';
  * agent, and that nothing is left afterwards.
  */
 
-const silent = pino({ level: 'silent' });
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface Setup {
-  pbx: PbxHandle;
-  runtime: Runtime;
-  /** `Command` of every AGIExecStart, per channel, in order. */
-  commands: Map<string, string[]>;
-  /** Called with each AGIExecStart's channel and command. */
-  onCommand(listener: (channel: string, command: string) => void): void;
-  /** Catches the watcher session up with the PBX (see `setUp`). */
-  sync(): Promise<void>;
-}
-
-async function setUp(): Promise<Setup> {
-  const pbx = await startPbx({ port: 0, phones: [{ name: 'alice', callerIdName: 'Alice' }] });
-  cleanups.push(() => pbx.stop());
-  const url = pbx.url.replace('ami://', 'ami://manager:secret@');
-  const watcher = AmiConnection.fromUrl(url, { logger: silent, reconnect: false });
-  cleanups.push(() => watcher.close());
-  const commands = new Map<string, string[]>();
-  const listeners: Array<(channel: string, command: string) => void> = [];
-  watcher.bus.on('event', (event) => {
-    if (event.name !== 'AGIExecStart') return;
-    const channel = event.get('Channel') ?? '';
-    const command = event.get('Command') ?? '';
-    commands.set(channel, [...(commands.get(channel) ?? []), command]);
-    for (const listener of listeners) listener(channel, command);
-  });
-  await watcher.connect();
-  const runtime = createRuntime({ url, logger: silent, lingerMs: 100 });
-  cleanups.push(() => runtime.close());
-  await runtime.ready();
-  // The watcher is a second AMI session: its events may trail the runtime's. A Ping answered on it
-  // comes after every event the PBX sent it before, so awaiting one catches the watcher up.
-  const sync = async (): Promise<void> => {
-    await watcher.action('Ping');
-  };
-  return { pbx, runtime, commands, sync, onCommand: (listener) => listeners.push(listener) };
-}
-
-/** The IVR actor of a channel, once its call logic runs, and the state values it goes through. */
-async function ivrOf(
-  runtime: Runtime,
-  pbx: PbxHandle,
-  channel: string,
-): Promise<{ actor: AnyActorRef; steps: string[]; output: Promise<IvrOutput> }> {
-  let actor: AnyActorRef | undefined;
-  await eventually(() => {
-    const uniqueid = pbx.channels().find((info) => info.name === channel)?.uniqueid;
-    actor = uniqueid === undefined ? undefined : runtime.flow(uniqueid);
-    return actor !== undefined;
-  });
-  const steps = [String(actor!.getSnapshot().value)];
-  actor!.subscribe((snapshot) => {
-    const value = String(snapshot.value);
-    if (steps.at(-1) !== value) steps.push(value);
-  });
-  return { actor: actor!, steps, output: toPromise(actor!) as Promise<IvrOutput> };
-}
-
-/** The phone presses `digits` each time a command starting with `prefix` starts on its channel. */
-function pressWhen(setup: Setup, channel: string, prefix: string, digits: string): void {
-  setup.onCommand((on, command) => {
-    if (on === channel && command.startsWith(prefix))
-      void setup.pbx.sendDigits(channel, digits, { receive: true }).catch(() => {});
-  });
-}
-
-/** Waits until every channel is gone from the PBX and from the runtime, and the runtime holds nothing. */
-async function expectNothingLeft(setup: Setup): Promise<void> {
-  await eventually(() => setup.pbx.channels().length === 0 && setup.runtime.stats().channels === 0);
-  expect(setup.runtime.stats()).toEqual(IDLE_STATS);
-}
-
 describe('the IVR on extension 500 of the embedded PBX', () => {
   it('should connect a caller with the right passcode who presses 1 to the agent', async () => {
-    const setup = await setUp();
+    const setup = await startIvrRig(cleanups);
     const { pbx, runtime, commands } = setup;
     runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
     const bridges: string[] = [];
     runtime.bus.on('bridge', ({ action, members }) => bridges.push(`${action} ${members.length}`));
     const phone = pbx.phoneCall('alice', '500');
-    pressWhen(setup, phone, 'GET DATA', '12345#');
-    pressWhen(setup, phone, 'STREAM FILE vm-press', '1');
-    const ivr = await ivrOf(runtime, pbx, phone);
+    setup.pressWhen(phone, 'GET DATA', '12345#');
+    setup.pressWhen(phone, 'STREAM FILE vm-press', '1');
+    const ivr = await ivrOf(setup, phone);
     // The caller and the agent end up in one bridge.
     await eventually(() => {
       const caller = runtime.channels.byName(phone)?.getSnapshot().context;
@@ -140,13 +62,13 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
   }, 20_000);
 
   it('should say goodbye and hang up when a caller with the right passcode presses 2', async () => {
-    const setup = await setUp();
+    const setup = await startIvrRig(cleanups);
     const { pbx, runtime, commands } = setup;
     runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
     const phone = pbx.phoneCall('alice', '500');
-    pressWhen(setup, phone, 'GET DATA', '12345#');
-    pressWhen(setup, phone, 'STREAM FILE digits/1', '2');
-    const ivr = await ivrOf(runtime, pbx, phone);
+    setup.pressWhen(phone, 'GET DATA', '12345#');
+    setup.pressWhen(phone, 'STREAM FILE digits/1', '2');
+    const ivr = await ivrOf(setup, phone);
     const ended = new Promise<number>((resolve) =>
       runtime.bus.on('hangup', ({ output }) => output.name === phone && resolve(output.cause)),
     );
@@ -170,12 +92,12 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
   }, 20_000);
 
   it('should say goodbye after three wrong passcodes', async () => {
-    const setup = await setUp();
+    const setup = await startIvrRig(cleanups);
     const { pbx, runtime, commands } = setup;
     runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
     const phone = pbx.phoneCall('alice', '500');
-    pressWhen(setup, phone, 'GET DATA', '54321#');
-    const ivr = await ivrOf(runtime, pbx, phone);
+    setup.pressWhen(phone, 'GET DATA', '54321#');
+    const ivr = await ivrOf(setup, phone);
     expect(await ivr.output).toEqual({
       outcome: 'denied',
       passcode: { granted: false, attempts: 3, reason: 'denied' },
@@ -199,15 +121,15 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
   }, 20_000);
 
   it('should end as gone when the caller hangs up during the menu', async () => {
-    const setup = await setUp();
+    const setup = await startIvrRig(cleanups);
     const { pbx, runtime, commands } = setup;
     runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
     const phone = pbx.phoneCall('alice', '500');
-    pressWhen(setup, phone, 'GET DATA', '12345#');
+    setup.pressWhen(phone, 'GET DATA', '12345#');
     setup.onCommand(
       (on, command) => on === phone && command === 'WAIT FOR DIGIT 5000' && pbx.hangup(phone),
     );
-    const ivr = await ivrOf(runtime, pbx, phone);
+    const ivr = await ivrOf(setup, phone);
     expect(await ivr.output).toMatchObject({
       outcome: 'gone',
       passcode: { granted: true },
@@ -219,7 +141,7 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
   }, 20_000);
 
   it('should serve 20 concurrent IVR calls and keep nothing afterwards', async () => {
-    const setup = await setUp();
+    const setup = await startIvrRig(cleanups);
     const { runtime, commands } = setup;
     runtime.handle({ exten: '500', inAgi: true }, ivrMachine);
     // Every caller types the passcode, then 2.
@@ -250,10 +172,3 @@ describe('the IVR on extension 500 of the embedded PBX', () => {
     await expectNothingLeft(setup);
   }, 30_000);
 });
-
-async function eventually(probe: () => boolean, timeoutMs = 10_000): Promise<void> {
-  for (let waited = 0; !probe(); waited += 20) {
-    if (waited > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

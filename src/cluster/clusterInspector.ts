@@ -1,7 +1,7 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createInbox, type NatsConnection } from '@nats-io/transport-node';
+import { listenHttp, SECURITY_HEADERS, sendJson } from '../inspector/httpServing.js';
 import { InspectorAccess, inspectorToken } from '../inspector/inspectorAccess.js';
 import {
   ClusterClient,
@@ -43,20 +43,6 @@ const RETRY_MS = 2_000;
 
 /** Event streams relayed at most; more are refused (503). */
 export const MAX_RELAYED_STREAMS = 32;
-
-const SECURITY_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-};
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'Content-Type': 'application/json; charset=utf-8',
-  });
-  response.end(JSON.stringify(body));
-}
 
 function statusOf(error: unknown): number {
   if (error instanceof NoOwnerError) return 503;
@@ -102,7 +88,7 @@ export async function startClusterInspector(
     response: ServerResponse,
   ): Promise<void> => {
     if (relays.size >= MAX_RELAYED_STREAMS)
-      return send(response, 503, { error: 'too many event streams' });
+      return sendJson(response, 503, { error: 'too many event streams' });
     const inbox = createInbox();
     let heardAt = performance.now();
     // Chunks can come before the command's answer: they wait for the response's head.
@@ -140,7 +126,7 @@ export async function startClusterInspector(
       clearInterval(watchdog);
       subscription.unsubscribe();
       relays.delete(end);
-      if (status > 0) send(response, status, { error });
+      if (status > 0) sendJson(response, status, { error });
     };
     try {
       const answer = await client.command(asterisk, 'inspectStream', { path, inbox });
@@ -170,7 +156,7 @@ export async function startClusterInspector(
     const url = new URL(request.url ?? '/', 'http://inspector');
     const verdict = access?.check(request, url) ?? { kind: 'refused', status: 403, reason: '' };
     if (verdict.kind === 'refused')
-      return send(response, verdict.status, { error: verdict.reason });
+      return sendJson(response, verdict.status, { error: verdict.reason });
     if (verdict.kind === 'exchange') {
       response.writeHead(303, {
         ...SECURITY_HEADERS,
@@ -181,7 +167,7 @@ export async function startClusterInspector(
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
-      return send(response, 405, { error: 'method not allowed' });
+      return sendJson(response, 405, { error: 'method not allowed' });
     }
     if (url.pathname === '/') {
       response.writeHead(200, {
@@ -193,7 +179,7 @@ export async function startClusterInspector(
     }
     if (url.pathname === '/api/cluster/calls') {
       const listings = await Promise.allSettled(asterisks.map((id) => client.channels(id)));
-      return send(response, 200, {
+      return sendJson(response, 200, {
         asterisks: asterisks.map((id, index) => {
           const listing = listings[index]!;
           return listing.status === 'fulfilled'
@@ -205,7 +191,7 @@ export async function startClusterInspector(
     const match = /^\/asterisks\/([^/]+)(\/.*)?$/.exec(url.pathname);
     const asterisk = match?.[1];
     if (!match || asterisk === undefined || !asterisks.includes(asterisk))
-      return send(response, 404, { error: 'not found' });
+      return sendJson(response, 404, { error: 'not found' });
     if (match[2] === undefined) {
       response.writeHead(308, { ...SECURITY_HEADERS, Location: `/asterisks/${asterisk}/` });
       return void response.end();
@@ -221,39 +207,23 @@ export async function startClusterInspector(
       });
       response.end(answer.body);
     } catch (error) {
-      send(response, statusOf(error), { error: String(error) });
+      sendJson(response, statusOf(error), { error: String(error) });
     }
   };
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) send(response, 500, { error: (error as Error).message });
-      else response.end();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const http = await listenHttp(handle, host, options.port ?? 0);
+  const { port } = http;
   access = new InspectorAccess({ host, port, token });
-  const shownHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${port}/${token === undefined ? '' : `?token=${token}`}`,
+    url: http.pageUrl(token),
     port,
     token,
     streams: () => relays.size,
     close: () => {
       closing ??= (async () => {
         for (const end of [...relays]) end();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await http.close();
       })();
       return closing;
     },

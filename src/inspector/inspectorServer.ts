@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Runtime } from '../runtime/createRuntime.js';
 import { ActorRegistry, type ActorRegistryOptions } from './actorRegistry.js';
 import { DiagramCache } from './diagramCache.js';
+import { listenHttp, SECURITY_HEADERS, sendJson } from './httpServing.js';
 import { InspectorAccess, inspectorToken } from './inspectorAccess.js';
 import { InspectorFeed, LIST_TOPIC } from './inspectorFeed.js';
 import { inspectorPage } from './page.js';
@@ -50,22 +50,8 @@ export interface InspectorHandle {
   close(): Promise<void>;
 }
 
-const SECURITY_HEADERS = {
-  'X-Content-Type-Options': 'nosniff',
-  'Cache-Control': 'no-store',
-  'Referrer-Policy': 'no-referrer',
-};
-
 const PAGE_POLICY =
   "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:";
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, {
-    ...SECURITY_HEADERS,
-    'Content-Type': 'application/json; charset=utf-8',
-  });
-  response.end(JSON.stringify(body));
-}
 
 function sendDiagram(response: ServerResponse, svg: Promise<string>): void {
   svg.then(
@@ -77,12 +63,12 @@ function sendDiagram(response: ServerResponse, svg: Promise<string>): void {
       response.end(text);
     },
     (error: unknown) =>
-      send(response, 500, { error: `could not draw: ${(error as Error).message}` }),
+      sendJson(response, 500, { error: `could not draw: ${(error as Error).message}` }),
   );
 }
 
 function notFound(response: ServerResponse, what = 'not found'): void {
-  send(response, 404, { error: what });
+  sendJson(response, 404, { error: what });
 }
 
 /**
@@ -136,23 +122,23 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     } else if (first !== 'api' || second === undefined) {
       notFound(response);
     } else if (second === 'stats' && path.length === 2) {
-      send(response, 200, {
+      sendJson(response, 200, {
         streams: hub.stats(),
         calls: registry.calls.sizes,
         watchFailures: watch.failures,
       });
     } else if (second === 'actors' && path.length === 2) {
-      send(response, 200, { actors: registry.list() });
+      sendJson(response, 200, { actors: registry.list() });
     } else if (second === 'actors' && id !== undefined && path.length === 3) {
       const actor = registry.get(id);
-      if (actor) send(response, 200, { actor, events: registry.events(id) });
+      if (actor) sendJson(response, 200, { actor, events: registry.events(id) });
       else notFound(response, `no actor ${id}`);
     } else if (second === 'calls' && path.length === 2) {
-      send(response, 200, { calls: registry.calls.list() });
+      sendJson(response, 200, { calls: registry.calls.list() });
     } else if (second === 'calls' && id !== undefined && path.length === 3) {
       const call = registry.calls.get(id);
       if (call)
-        send(response, 200, {
+        sendJson(response, 200, {
           call,
           actors: registry.callActors(id),
           steps: registry.callSteps(id),
@@ -160,13 +146,13 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
       else notFound(response, `no call ${id}`);
     } else if (second === 'calls' && id !== undefined && fourth === 'steps' && path.length === 5) {
       const step = registry.step(id, Number(seq));
-      if (step) send(response, 200, step);
+      if (step) sendJson(response, 200, step);
       else notFound(response, `no step ${seq} in call ${id}`);
     } else if (second === 'machines' && path.length === 2) {
-      send(response, 200, { machines: registry.machineIds() });
+      sendJson(response, 200, { machines: registry.machineIds() });
     } else if (second === 'machines' && id !== undefined && path.length === 3) {
       const machine = registry.machine(id);
-      if (machine) send(response, 200, statechartGraph(machine));
+      if (machine) sendJson(response, 200, statechartGraph(machine));
       else notFound(response, `no machine ${id}`);
     } else if (
       second === 'machines' &&
@@ -186,7 +172,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     const url = new URL(request.url ?? '/', 'http://inspector');
     const verdict = access?.check(request, url) ?? { kind: 'refused', status: 403, reason: '' };
     if (verdict.kind === 'refused') {
-      send(response, verdict.status, { error: verdict.reason });
+      sendJson(response, verdict.status, { error: verdict.reason });
       return;
     }
     if (verdict.kind === 'exchange') {
@@ -200,35 +186,21 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
-      send(response, 405, { error: 'method not allowed' });
+      sendJson(response, 405, { error: 'method not allowed' });
       return;
     }
     let path: string[];
     try {
       path = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     } catch {
-      send(response, 400, { error: 'bad path' });
+      sendJson(response, 400, { error: 'bad path' });
       return;
     }
     routes(path, url, response);
   };
 
-  const server = createServer((request, response) => {
-    try {
-      handle(request, response);
-    } catch (error) {
-      if (!response.headersSent) send(response, 500, { error: (error as Error).message });
-      else response.end();
-    }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const http = await listenHttp(handle, host, options.port ?? 0);
+  const { port } = http;
   access = new InspectorAccess({ host, port, token });
   const unsubscribe = registry.subscribe((change) => {
     feed.onChange(change);
@@ -236,10 +208,9 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
   });
   watch.start();
 
-  const shownHost = host.includes(':') ? `[${host}]` : host;
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${shownHost}:${port}/${token === undefined ? '' : `?token=${token}`}`,
+    url: http.pageUrl(token),
     port,
     token,
     registry,
@@ -251,10 +222,7 @@ export async function startInspector(options: InspectorOptions): Promise<Inspect
         registry.clear();
         hub.close();
         await diagrams.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        });
+        await http.close();
       })();
       return closing;
     },

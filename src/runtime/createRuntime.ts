@@ -138,6 +138,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
           bus.on('channel', onChannel);
           return () => bus.off('channel', onChannel);
         },
+        ...(withAmi
+          ? {}
+          : { adopt: (message) => supervisor.getSnapshot().context.router.route(message) }),
         reportError,
         logger,
       }).then((started) => {

@@ -14,6 +14,7 @@ import type { ChannelInput } from '../machines/channel/channelContext.js';
 import { toChannelEvent } from '../machines/channel/channelEvents.js';
 import { channelMachine } from '../machines/channel/channelMachine.js';
 import type { ChannelActorRef } from '../machines/channel/channelSnapshot.js';
+import type { AmiMessage } from '../protocol/message.js';
 import { createMessage } from '../protocol/serialize.js';
 
 /** FastAGI in a runtime: where to listen, the server's bounds, and how long to wait for AMI. */
@@ -21,7 +22,8 @@ export interface FastAgiRuntimeOptions extends FastAgiServerOptions {
   /**
    * How long a FastAGI call waits for its channel's actor when the AMI side has not routed the
    * channel's `Newchannel` yet, in ms; then it is served with what its AGI environment says (and
-   * a warning is logged). Default 2,000. A runtime without AMI does not wait.
+   * a warning is logged). Default 2,000. A runtime without AMI does not wait: its supervisor
+   * makes the channel's actor from the AGI environment.
    */
   readonly channelWaitMs?: number;
 }
@@ -36,12 +38,20 @@ export interface FastAgiDeps {
   readonly client: Pick<AmiClient, 'action'>;
   /** Whether there is an AMI side at all: without one, channels are never waited for. */
   readonly withAmi: boolean;
-  /** The clock of the runtime's actor system, for the actors of calls without AMI. */
+  /** The clock of the runtime's actor system, for the actors of calls of their own. */
   readonly clock?: ActorOptions<typeof channelMachine>['clock'];
   /** The actor of a channel the AMI side knows, by Uniqueid or else by name. */
   findChannel(uniqueid: string, name: string): ChannelActorRef | undefined;
   /** Calls `listener` when a channel actor appears; returns an unsubscribe. */
   onChannel(listener: (uniqueid: string, ref: ChannelActorRef) => void): () => void;
+  /**
+   * Without AMI: routes an AMI event made from a FastAGI call (its `Newchannel` from the AGI
+   * environment, its `Hangup`) through the runtime's supervisor, as if Asterisk had sent it, so
+   * that the call's channel actor is the supervisor's like any (`channels.get()`, the bus, the
+   * inspector, lingering and removal). Absent with AMI, whose events alone make the supervisor's
+   * channels.
+   */
+  adopt?(message: AmiMessage): void;
   /** Reports a failure nobody waits for (the runtime's `error` bus event). */
   reportError(error: unknown, during: string): void;
   readonly logger: Logger;
@@ -52,11 +62,11 @@ export interface FastAgiCalls {
   readonly server: FastAgiServer;
   /** FastAGI connections being served. */
   readonly sessions: number;
-  /** The channel actor made from the AGI environment of a call served without AMI, by Uniqueid. */
+  /** The actor of its own of a call whose channel AMI did not route in time, by Uniqueid. */
   ownChannel(uniqueid: string): ChannelActorRef | undefined;
   /** The call logic running under those actors. */
   readonly ownFlows: number;
-  /** Stops listening, ends every connection and stops the actors made for calls without AMI. */
+  /** Stops listening, ends every connection and stops the actors of their own it made. */
   close(): Promise<void>;
 }
 
@@ -65,8 +75,9 @@ export interface FastAgiCalls {
  * its channel's actor (waiting a bounded time for the AMI side to route the channel), becomes that
  * channel's Call, is handed to the handlers registered with an `agiScript` (call logic runs as the
  * channel actor's child, like any), and is closed once its handler is done (the dialplan then goes
- * on after `AGI()`). Without an actor (no AMI, or it never came) the call gets an actor of its own,
- * made from the AGI environment, which hangs up when the connection says `HANGUP`.
+ * on after `AGI()`). Without AMI the supervisor makes the call's channel actor from the AGI
+ * environment (`adopt`); with AMI, a call whose channel never came in time gets an actor of its
+ * own, made the same way. Either hangs up when the connection says `HANGUP` or ends.
  */
 export async function serveFastAgi(deps: FastAgiDeps): Promise<FastAgiCalls> {
   const { logger } = deps;
@@ -116,8 +127,9 @@ async function serve(
 ): Promise<void> {
   const known = await channelActor(deps, session);
   if (session.ended) return;
-  const actor = known ?? ownActor(deps, session, own);
-  if (!known) {
+  const actor =
+    known ?? (deps.adopt ? adoptedActor(deps, session, deps.adopt) : ownActor(deps, session, own));
+  if (!known && deps.withAmi) {
     deps.logger.warn(
       { channel: session.channel, uniqueid: session.uniqueid, withAmi: deps.withAmi },
       'FastAGI call served with what its AGI environment says (no channel actor)',
@@ -198,6 +210,51 @@ function ownActor(
   session.on('hangup', hangup);
   session.on('end', hangup);
   return actor;
+}
+
+/**
+ * The channel actor of a call served without AMI, made by the supervisor from a `Newchannel` that
+ * says what the AGI environment says; the connection's `HANGUP` (or its end) is its `Hangup`.
+ */
+function adoptedActor(
+  deps: FastAgiDeps,
+  session: FastAgiSession,
+  adopt: (message: AmiMessage) => void,
+): ChannelActorRef {
+  adopt(newchannelMessage(session));
+  const actor = deps.findChannel(session.uniqueid, session.channel);
+  if (!actor) throw new Error(`the supervisor made no channel actor for ${session.channel}`);
+  let hungUp = false;
+  const hangup = (): void => {
+    if (hungUp) return;
+    hungUp = true;
+    adopt(hangupMessage(session));
+  };
+  session.on('hangup', hangup);
+  session.on('end', hangup);
+  return actor;
+}
+
+/**
+ * What an AMI `Newchannel` for the call would say, from its AGI environment. The environment does
+ * not tell the channel's state: it is left at 0 with no description, as for any channel whose
+ * state nobody reported.
+ */
+function newchannelMessage(session: FastAgiSession): AmiMessage {
+  const env = session.env;
+  return createMessage([
+    ['Event', 'Newchannel'],
+    ['Channel', session.channel],
+    ['ChannelState', '0'],
+    ['ChannelStateDesc', ''],
+    ['CallerIDNum', env.agi_callerid ?? ''],
+    ['CallerIDName', env.agi_calleridname ?? ''],
+    ['Context', env.agi_context ?? ''],
+    ['Exten', env.agi_extension ?? ''],
+    ['Priority', env.agi_priority ?? '0'],
+    ['Uniqueid', session.uniqueid],
+    ['Linkedid', session.uniqueid],
+  ]);
 }
 
 /** What an AMI `Hangup` would say; FastAGI does not tell the cause. */

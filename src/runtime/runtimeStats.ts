@@ -8,9 +8,10 @@ import type { RuntimeStats } from './runtime.js';
 
 /**
  * What a runtime holds right now, counted from the parts that hold it: the supervisor's channel
- * directory, the call logic running under channel actors (those of FastAGI calls served without
- * AMI included), the Calls, AGI commands and originates waiting, the injected digits not heard
- * yet, the delayed events of the actor system, and the FastAGI connections open.
+ * directory, the call logic running under channel actors (those of FastAGI calls whose channel
+ * AMI did not route in time included), the Calls, AGI commands and originates waiting, the
+ * injected digits not heard yet, the delayed events of the actor system, and the FastAGI
+ * connections open.
  */
 export function runtimeStats(
   supervisor: Actor<typeof supervisorMachine>,

@@ -96,6 +96,8 @@ describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
       // A function handler: the runtime closes the connection once it returns.
       return toPromise(createActor(ivrMachine, { input: { call } }).start()).then(() => undefined);
     });
+    const announced: string[] = [];
+    runtime.bus.on('channel', ({ uniqueid }) => announced.push(uniqueid));
     const phone = pbx.phoneCall('alice', '501');
     setup.pressWhen(phone, 'GET DATA', '12345#');
     setup.pressWhen(phone, 'STREAM FILE digits/1', '2');
@@ -107,10 +109,15 @@ describe('the IVR on extension 501 over FastAGI, on the embedded PBX', () => {
       dialplan: { context: 'default', exten: '501', priority: 1 },
     });
     expect(call.inAgi).toBe(true);
+    // Its channel actor is the supervisor's, made from the environment: on the bus, found by
+    // Uniqueid and name (so the inspector shows it), removed after its hang-up like any.
+    expect(announced).toEqual([call.uniqueid]);
+    expect(runtime.channels.get(call.uniqueid)?.getSnapshot().context.name).toBe(phone);
+    expect(runtime.channels.byName(phone)).toBe(runtime.channels.get(call.uniqueid));
     // No AMI: what needs it says so at once.
     await expect(call.playDtmf('1')).rejects.toBeInstanceOf(AmiConnectionClosedError);
     await eventually(() => call.hungUp);
     expect(runtime.channels.all()).toEqual([]);
-    await eventually(() => pbx.channels().length === 0 && runtime.stats().fastAgiSessions === 0);
+    await expectNothingLeft(setup);
   }, 20_000);
 });

@@ -12,6 +12,14 @@ const MAX_FLOOD_BYTES = 64 * 1024 * 1024;
 
 let pbx: PbxHandle | undefined;
 
+/** Holds the event loop for `ms`, as routing a chunk of events or setting calls up does. */
+function busy(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // working
+  }
+}
+
 afterEach(async () => {
   await pbx?.stop();
   pbx = undefined;
@@ -69,6 +77,35 @@ describe('AMI session output', () => {
     expect(seqs.length).toBeGreaterThan(0);
     expect(seqs.length).toBeLessThan(sent);
     expect(seqs.every((seq, i) => seq === i + 1)).toBe(true);
+    reader.socket.destroy();
+  });
+
+  it('should keep a client in the same process that reads slowly while a burst keeps the loop busy', async () => {
+    // 1,000 calls set up at once write a few MB to each session in one go; a runtime in the same
+    // process reads them a chunk at a time, each chunk's routing holding the event loop. Neither
+    // the burst nor that reading is the client's stall.
+    pbx = await startPbx({ port: 0 });
+    const url = pbx.url.replace('ami://', 'ami://manager:secret@');
+    const reader = await openRawSession(url);
+    const [session] = pbx.server.sessions;
+    reader.socket.on('data', () => busy(30));
+    const burst = 8000;
+    for (let seq = 1; seq <= burst; seq++) {
+      // Setting calls up costs the PBX time between events: the burst holds the loop for 400 ms.
+      if (seq % 100 === 0) busy(5);
+      pbx.pbx.emit('UserEvent', 'user', [
+        ['UserEvent', 'Flood'],
+        ['Seq', String(seq)],
+        ['Pad', PAD],
+      ]);
+    }
+    const served = () => pbx!.server.sessions.has(session!);
+    for (let turns = 0; reader.seen().lastSeq < burst && served() && turns < 2_000; turns++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(reader.seen()).toEqual({ events: burst, lastSeq: burst, gap: false, shutdown: false });
+    expect(pbx.server.loggedOff).toEqual({ 'write-timeout': 0, 'queue-full': 0 });
+    expect(pbx.server.sessions.has(session!)).toBe(true);
     reader.socket.destroy();
   });
 

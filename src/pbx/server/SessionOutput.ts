@@ -27,18 +27,18 @@ export const DEFAULT_WRITE_TIMEOUT_MS = 100;
 export const DEFAULT_MAX_QUEUED_BYTES = 16 * 1024 * 1024;
 
 /**
- * Turns of the event loop a stalled write must also outlast: a PBX whose own event loop was busy
- * (a burst written in one go, a client in the same process that could not read meanwhile) must
- * not blame the client for the time it held the loop itself. Eight, because a client in this
- * process drains at most 32 reads of 64 KiB per turn and the kernel reports the socket writable
- * again only once a good part of its buffers (several MB on loopback) is free: two turns were
- * too few for 1,000 calls set up at once (`test/scale/pbxScale.test.ts`).
+ * How often a stalled write looks at the clock (ms). Only the ticks that come on time count
+ * towards the timeout: a tick that comes late means the event loop was busy, with the PBX's own
+ * burst or with a client in the same process reading it, and that time is not the client's
+ * fault. A client in another process that stops reading meets an idle loop: its timeout runs in
+ * real time, as on Asterisk.
  */
-const STALL_TURNS = 8;
+const STALL_TICK_MS = 10;
 
 /**
  * One session's writer, as Asterisk's `send_string` writes: one message at a time, each given
- * `writeTimeoutMs` to reach the kernel once its buffers are full. Messages written meanwhile wait
+ * `writeTimeoutMs` to reach the kernel once its buffers are full (counting the time the event
+ * loop was idle only: see `STALL_TICK_MS`). Messages written meanwhile wait
  * here, at most `maxQueuedBytes`. Past either bound the writer fails once (`onFailure`), drops
  * what waits and writes nothing more; what the kernel already holds (often the first part of a
  * message) still reaches the client, as on Asterisk.
@@ -110,7 +110,19 @@ export class SessionOutput {
     // A write the kernel took whole has left nothing behind in the socket.
     if (this.socket.writableLength === 0) return;
     this.inFlight = id;
-    this.timer = setTimeout(() => this.checkStall(id), this.limits().writeTimeoutMs);
+    this.watchStall(id, 0);
+  }
+
+  /** Ticks while write `id` waits; fails the session once its idle waiting passes the timeout. */
+  private watchStall(id: number, waitedMs: number): void {
+    const since = performance.now();
+    this.timer = setTimeout(() => {
+      if (this.failed || this.inFlight !== id) return;
+      const elapsed = performance.now() - since;
+      const waited = waitedMs + (elapsed < 2 * STALL_TICK_MS ? elapsed : 0);
+      if (waited >= this.limits().writeTimeoutMs) this.fail('write-timeout');
+      else this.watchStall(id, waited);
+    }, STALL_TICK_MS);
     this.timer.unref();
   }
 
@@ -133,15 +145,6 @@ export class SessionOutput {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-  }
-
-  private checkStall(id: number, turns = 0): void {
-    if (this.failed || this.inFlight !== id) return;
-    if (turns < STALL_TURNS) {
-      setImmediate(() => this.checkStall(id, turns + 1));
-      return;
-    }
-    this.fail('write-timeout');
   }
 
   private fail(why: OutputFailure): void {

@@ -1,4 +1,12 @@
-import { type AnyActorLogic, type AnyActorRef, emit, enqueueActions, setup } from 'xstate';
+import {
+  type AnyActorLogic,
+  type AnyActorRef,
+  assign,
+  emit,
+  enqueueActions,
+  raise,
+  setup,
+} from 'xstate';
 import { absorbEvent } from './absorbEvent.js';
 import type { ChannelContext, ChannelInput } from './channelContext.js';
 import type { ChannelEmitted, ChannelEvent } from './channelEvents.js';
@@ -30,12 +38,23 @@ export const channelSetup = setup({
     output: {} as ChannelOutput,
     emitted: {} as ChannelEmitted,
   },
+  // The actions that decide at run time enqueue named actions, never an `assign`, `raise` or
+  // `emit` made on the spot: a channel actor may take an event while another actor's custom
+  // action runs (the supervisor applying a resync), and XState warns about action creators
+  // called then.
   actions: {
     /** Folds the event into the context, assigning only what changed (nothing: no new snapshot). */
     absorb: enqueueActions(({ context, event, enqueue }) => {
       const changes = absorbEvent(context, event);
-      if (changes) enqueue.assign(changes);
+      if (changes) enqueue({ type: 'assignChanges', params: changes });
     }),
+    assignChanges: assign<
+      ChannelContext,
+      ChannelEvent,
+      Partial<ChannelContext>,
+      ChannelEvent,
+      never
+    >((_, changes) => changes),
     announceAgiResult: emit(({ event }) => {
       const message = 'message' in event ? event.message : undefined;
       return {
@@ -48,8 +67,11 @@ export const channelSetup = setup({
     announceKey: enqueueActions(({ event, enqueue }) => {
       if (!('message' in event) || event.message.get('Direction') !== 'Received') return;
       const digit = event.message.get('Digit') ?? '';
-      if (digit !== '') enqueue.emit({ type: 'dtmf.key', digit });
+      if (digit !== '') enqueue({ type: 'emitKey', params: { digit } });
     }),
+    emitKey: emit<ChannelContext, ChannelEvent, { digit: string }, ChannelEvent, ChannelEmitted>(
+      (_, { digit }) => ({ type: 'dtmf.key', digit }),
+    ),
     onDown: () => {},
     onRinging: () => {},
     onAnswered: () => {},
@@ -74,8 +96,10 @@ export const channelSetup = setup({
       // Read from the actor: guards and actions only see context and event.
       const children = self.getSnapshot()?.children as Record<string, AnyActorRef> | undefined;
       const running = children?.logic?.getSnapshot().status === 'active';
-      enqueue.raise({ type: running ? 'logic.finishing' : 'logic.settled' });
+      enqueue(running ? 'raiseFinishing' : 'raiseSettled');
     }),
+    raiseFinishing: raise({ type: 'logic.finishing' }),
+    raiseSettled: raise({ type: 'logic.settled' }),
   },
   delays: {
     /** How long call logic may take to finish after the hang-up before it is stopped. */

@@ -1,11 +1,8 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { createActor, waitFor } from 'xstate';
-import {
-  type SupervisorNotice,
-  supervisorHoldings,
-  supervisorMachine,
-} from '../src/actors/supervisorMachine.js';
+import { type SupervisorNotice, supervisorMachine } from '../src/actors/supervisorMachine.js';
+import { supervisorHoldings } from '../src/actors/supervisorQueries.js';
 import type { AmiEvent } from '../src/protocol/amiEvent.js';
 import { createMessage } from '../src/protocol/serialize.js';
 import { FakeAmiClient } from '../test/actors/fakeAmiClient.js';

@@ -1,5 +1,6 @@
 import { type Actor, type AnyActorRef, createActor, type SnapshotFrom, waitFor } from 'xstate';
-import { channelActorOf, supervisorMachine } from '../actors/supervisorMachine.js';
+import { supervisorMachine } from '../actors/supervisorMachine.js';
+import { channelActorOf } from '../actors/supervisorQueries.js';
 import { AsyncAgi } from '../calls/asyncAgi.js';
 import { CallHandlers } from '../calls/callHandlers.js';
 import { CallRegistry } from '../calls/callRegistry.js';

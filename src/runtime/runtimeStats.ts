@@ -1,5 +1,6 @@
 import type { Actor, AnyActorRef } from 'xstate';
-import { supervisorHoldings, type supervisorMachine } from '../actors/supervisorMachine.js';
+import type { supervisorMachine } from '../actors/supervisorMachine.js';
+import { supervisorHoldings } from '../actors/supervisorQueries.js';
 import type { AsyncAgi } from '../calls/asyncAgi.js';
 import type { CallRegistry } from '../calls/callRegistry.js';
 import type { DtmfInjector } from '../calls/injectDtmf.js';

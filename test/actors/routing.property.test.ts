@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { supervisorHoldings } from '../../src/actors/supervisorMachine.js';
+import { supervisorHoldings } from '../../src/actors/supervisorQueries.js';
 import type { AmiMessage } from '../../src/protocol/message.js';
 import { startRecordedSupervisor } from './channelRecorder.js';
 import { syntheticCall } from './syntheticCalls.js';

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock, waitFor } from 'xstate';
-import {
-  channelActorOf,
-  type SupervisorNotice,
-  supervisorHoldings,
-  supervisorMachine,
-} from '../../src/actors/supervisorMachine.js';
+import { type SupervisorNotice, supervisorMachine } from '../../src/actors/supervisorMachine.js';
+import { channelActorOf, supervisorHoldings } from '../../src/actors/supervisorQueries.js';
 import { describeChannel } from '../../src/machines/channel/describeChannel.js';
 import { advanceClock } from '../support/simulatedTime.js';
 import { FakeAmiClient } from './fakeAmiClient.js';

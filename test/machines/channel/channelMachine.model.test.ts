@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, SimulatedClock, waitFor } from 'xstate';
 import { createTestModel } from 'xstate/graph';
-import { channelActorOf, supervisorMachine } from '../../../src/actors/supervisorMachine.js';
+import { supervisorMachine } from '../../../src/actors/supervisorMachine.js';
+import { channelActorOf } from '../../../src/actors/supervisorQueries.js';
 import {
   type ChannelAmiEvent,
   toChannelEvent,

@@ -10,7 +10,7 @@ import {
 } from '../calls/fastagi/fastAgiServer.js';
 import type { AmiClient } from '../connection/client.js';
 import type { Logger } from '../connection/logger.js';
-import type { ChannelInput } from '../machines/channel/channelContext.js';
+import { channelInputFrom } from '../machines/channel/channelContext.js';
 import { toChannelEvent } from '../machines/channel/channelEvents.js';
 import { channelMachine } from '../machines/channel/channelMachine.js';
 import type { ChannelActorRef } from '../machines/channel/channelSnapshot.js';
@@ -182,17 +182,8 @@ function ownActor(
   session: FastAgiSession,
   own: Map<string, ChannelActorRef>,
 ): ChannelActorRef {
-  const env = session.env;
-  const input: ChannelInput = {
-    uniqueid: session.uniqueid,
-    name: session.channel,
-    callerId: { num: env.agi_callerid ?? '', name: env.agi_calleridname ?? '' },
-    context: env.agi_context ?? '',
-    exten: env.agi_extension ?? '',
-    priority: Number(env.agi_priority ?? 0),
-  };
   const actor = createActor(channelMachine, {
-    input,
+    input: channelInputFrom(newchannelMessage(session)),
     ...(deps.clock ? { clock: deps.clock } : {}),
   });
   own.set(session.uniqueid, actor);

@@ -14,7 +14,7 @@ import { expectPhoneFollowsModel, keyReply, ScriptedAgiCall, settle } from './sc
 
 /**
  * Model-based test of the whole IVR with its real children (passcode, menu) on a scripted call. The
- * model is the seed's specification: answer; passcode 12345 (two attempts here, "login incorrect"
+ * model is the IVR's specification: answer; passcode 12345 (two attempts here, "login incorrect"
  * between them); then a menu (two offers here) where 1 dials the agent and 2 says goodbye; a
  * wrong passcode or no valid choice says goodbye too; after the Dial or the goodbye the call is
  * hung up; a hang-up before the outcome is known ends it as `gone`. Sounds that cannot be

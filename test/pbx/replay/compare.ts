@@ -302,7 +302,10 @@ function compareConn(c: Conn, replay: Replay, normO: Normaliser, normR: Normalis
   return result;
 }
 
-/** Compares every connection of a replay with the recording (the judge's groups and tolerances). */
+/**
+ * Compares every connection of a replay with the recording, grouped and with the tolerances of
+ * `replay-compare.mjs`, the shared scorer of AMI servers.
+ */
 export function compare(
   trace: Trace,
   replay: Replay,

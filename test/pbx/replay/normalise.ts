@@ -14,9 +14,10 @@ interface PairInfo {
 export const fuzzy = (n: string | number, tol: number) => `≈${n}±${tol}`;
 
 /**
- * Replaces the values that must differ between runs (the judge's list): channel sequence numbers
- * by the pair's identity (OriginateResponse ActionID, else parent>k, else #k), Uniqueids by their
- * channel, bridge/session/AGI command ids by first-appearance tokens, times, counters, ports.
+ * Replaces the values that must differ between runs (`replay-compare.mjs`'s list): channel
+ * sequence numbers by the pair's identity (OriginateResponse ActionID, else parent>k, else #k),
+ * Uniqueids by their channel, bridge/session/AGI command ids by first-appearance tokens, times,
+ * counters, ports.
  */
 export class Normaliser {
   private readonly tokens = new Map<string, Map<string, string>>();
